@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import pg from 'pg';
+import type { Config, Dialect } from '../config/config.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+/** A database handle or an open transaction: repos accept either. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+// COUNT(*) and other int8 values come back from pg as strings; every count we use fits a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export type DatabaseOptions =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'postgres'; url: string; schema?: string; poolSize?: number };
+
+const openSqlite = (file: string) => {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const handle = new SqliteDatabase(file);
+  // WAL lets readers run beside the one writer; foreign keys are off by default in SQLite;
+  // a busy timeout makes a second process wait for the write lock instead of failing.
+  handle.pragma('journal_mode = WAL');
+  handle.pragma('foreign_keys = ON');
+  handle.pragma('busy_timeout = 5000');
+  handle.pragma('synchronous = NORMAL');
+  return handle;
+};
+
+/** Opens Kysely over better-sqlite3 or pg. `schema` (PostgreSQL) sets the search_path, used by tests. */
+export const createDatabase = (options: DatabaseOptions): Db => {
+  const plugins = [new CamelCasePlugin()];
+  if (options.dialect === 'sqlite') {
+    return new Kysely<Database>({
+      dialect: new SqliteDialect({ database: openSqlite(options.file) }),
+      plugins,
+    });
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+};
+
+export const databaseOptionsFromConfig = (config: Config): DatabaseOptions =>
+  config.database.dialect === 'sqlite'
+    ? { dialect: 'sqlite', file: config.database.file }
+    : { dialect: 'postgres', url: config.database.url };
+
+/** Which SQL dialect a handle speaks; migrations and the few dialect-specific queries branch on it. */
+export const dialectOf = (db: Executor | Kysely<unknown>): Dialect =>
+  db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+
+/** True when the database answers a trivial query. */
+export const pingDatabase = async (db: Db): Promise<boolean> => {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+};

@@ -1,0 +1,34 @@
+import { Migrator } from 'kysely';
+import type { Kysely, Migration, MigrationResultSet } from 'kysely';
+import { auditMigrations } from '../../modules/audit/audit.migrations.js';
+import { authMigrations } from '../../modules/auth/auth.migrations.js';
+import { orgMigrations } from '../../modules/org/org.migrations.js';
+import { jobsMigrations } from '../jobs/jobs.migrations.js';
+
+/**
+ * Every module contributes its migrations; names carry a global sequence number so that
+ * the order across modules is fixed (org before auth, whose tables reference users).
+ */
+export const allMigrations = (): Record<string, Migration> => ({
+  ...orgMigrations,
+  ...authMigrations,
+  ...auditMigrations,
+  ...jobsMigrations,
+});
+
+export type MigrationReport = { applied: string[]; alreadyApplied: number };
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export const migrateToLatest = async (db: Kysely<unknown>): Promise<MigrationReport> => {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => allMigrations() } });
+  const before = (await migrator.getMigrations()).filter((m) => m.executedAt).length;
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
+  }
+  return {
+    applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    alreadyApplied: before,
+  };
+};
