@@ -65,3 +65,9 @@ export const pingDatabase = async (db: Db): Promise<boolean> => {
     return false;
   }
 };
+
+/** A unique-constraint violation on either dialect (a concurrent or repeated insert). */
+export const isUniqueViolation = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};

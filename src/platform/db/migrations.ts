@@ -19,7 +19,8 @@ export const allMigrations = (): Record<string, Migration> => ({
 export type MigrationReport = { applied: string[]; alreadyApplied: number };
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export const migrateToLatest = async (db: Kysely<unknown>): Promise<MigrationReport> => {
+export const migrateToLatest = async <T>(handle: Kysely<T>): Promise<MigrationReport> => {
+  const db = handle as unknown as Kysely<unknown>; // migrations see no typed schema
   const migrator = new Migrator({ db, provider: { getMigrations: async () => allMigrations() } });
   const before = (await migrator.getMigrations()).filter((m) => m.executedAt).length;
   const result: MigrationResultSet = await migrator.migrateToLatest();

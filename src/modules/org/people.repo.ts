@@ -1,0 +1,63 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ScopeRoots } from '../../platform/access.js';
+import type { Executor } from '../../platform/db/database.js';
+import type { PersonTable } from './org.tables.js';
+import { unitIdsUnder } from './scope.js';
+
+export type PersonRow = Selectable<PersonTable> & { unitName: string };
+
+const selectPeople = (db: Executor) =>
+  db.selectFrom('people').innerJoin('units', 'units.id', 'people.unitId').selectAll('people').select('units.name as unitName');
+
+export type PeopleFilter = { roots: ScopeRoots; unitId?: number | undefined; subtree: boolean; q?: string | undefined };
+
+export const listPeople = async (
+  db: Executor,
+  filter: PeopleFilter,
+  page: { limit: number; offset: number },
+): Promise<{ items: PersonRow[]; total: number }> => {
+  let query = selectPeople(db);
+  if (filter.roots !== 'all') {
+    const roots = filter.roots;
+    query = query.where('people.unitId', 'in', (eb) => unitIdsUnder(eb, roots));
+  }
+  if (filter.unitId !== undefined) {
+    const unitId = filter.unitId;
+    query = filter.subtree
+      ? query.where('people.unitId', 'in', (eb) => unitIdsUnder(eb, [unitId]))
+      : query.where('people.unitId', '=', unitId);
+  }
+  if (filter.q) {
+    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('people.name', 'like', like),
+        eb('people.employeeNo', 'like', like),
+        eb('people.position', 'like', like),
+        eb('people.phone', 'like', like),
+      ]),
+    );
+  }
+  const [items, total] = await Promise.all([
+    query.orderBy('people.unitId').orderBy('people.name').orderBy('people.id').limit(page.limit).offset(page.offset).execute(),
+    query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+};
+
+export const findPerson = (db: Executor, id: number, roots: ScopeRoots): Promise<PersonRow | undefined> => {
+  let query = selectPeople(db).where('people.id', '=', id);
+  if (roots !== 'all') query = query.where('people.unitId', 'in', (eb) => unitIdsUnder(eb, roots));
+  return query.executeTakeFirst();
+};
+
+export const findPersonByEmployeeNo = (db: Executor, employeeNo: string) =>
+  db.selectFrom('people').select('id').where('employeeNo', '=', employeeNo).executeTakeFirst();
+
+export const insertPerson = async (db: Executor, values: Insertable<PersonTable>) =>
+  (await db.insertInto('people').values(values).returning('id').executeTakeFirstOrThrow()).id;
+
+export const updatePerson = (db: Executor, id: number, values: Updateable<PersonTable>) =>
+  db.updateTable('people').set(values).where('id', '=', id).execute();
+
+export const deletePerson = (db: Executor, id: number) => db.deleteFrom('people').where('id', '=', id).execute();

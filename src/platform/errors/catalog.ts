@@ -1,0 +1,27 @@
+import { authErrors } from '../../modules/auth/auth.errors.js';
+import { orgErrors } from '../../modules/org/org.errors.js';
+import type { ErrorDefinition } from './define-errors.js';
+import { platformErrors } from './platform.errors.js';
+
+/**
+ * Every error code of the application with its kind and messages. Each module owns
+ * its table (`<module>.errors.ts`); the doc comment on each entry explains the code.
+ */
+export const errorCatalog = {
+  ...platformErrors,
+  ...orgErrors,
+  ...authErrors,
+} satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export type Locale = 'zh-CN' | 'en';
+
+/** The message of a code in a locale, with `{name}` placeholders filled from details. */
+export const messageOf = (code: ErrorCode, locale: Locale, details: Record<string, unknown> = {}): string => {
+  const definition: ErrorDefinition = errorCatalog[code];
+  const template = locale === 'en' ? definition.en : definition.zh;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) =>
+    details[name] === undefined ? `{${name}}` : String(details[name]),
+  );
+};
