@@ -7,7 +7,7 @@ import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
 import type { Config } from './platform/config/config.js';
 import type { AppContext } from './platform/context.js';
-import { createDatabase, databaseOptionsFromConfig } from './platform/db/database.js';
+import { createDatabase, databaseOptionsFromConfig, dialectOf } from './platform/db/database.js';
 import type { Db } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrations.js';
 import { healthRoutes } from './platform/http/health.routes.js';
@@ -53,7 +53,7 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
     authenticate: authenticatorFor(ctx),
     webRoot: options.webRoot ?? defaultWebRoot,
     plugins: [
-      healthRoutes({ db, dialect: config.database.dialect, version: packageVersion }),
+      healthRoutes({ db, dialect: dialectOf(db), version: packageVersion }),
       authRoutes(ctx),
       orgRoutes(ctx),
       auditRoutes(ctx),

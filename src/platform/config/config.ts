@@ -20,7 +20,7 @@ export const configVariables = {
     schema: z.string().min(1).default('data'),
   },
   PORT: {
-    doc: 'HTTP port.',
+    doc: 'HTTP port to listen on.',
     secret: false,
     schema: z.coerce.number().int().min(0).max(65535).default(8080),
   },

@@ -1,4 +1,5 @@
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
+import { dialectOf } from './database.js';
 import type { Kysely, Migration, MigrationResultSet } from 'kysely';
 import { auditMigrations } from '../../modules/audit/audit.migrations.js';
 import { authMigrations } from '../../modules/auth/auth.migrations.js';
@@ -21,7 +22,17 @@ export type MigrationReport = { applied: string[]; alreadyApplied: number };
 /** Applies every pending migration; throws with the failing migration's name. */
 export const migrateToLatest = async <T>(handle: Kysely<T>): Promise<MigrationReport> => {
   const db = handle as unknown as Kysely<unknown>; // migrations see no typed schema
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => allMigrations() } });
+  // On PostgreSQL the bookkeeping tables live in the current schema: Kysely would otherwise
+  // look for them in every schema and be misled by another deployment's (or test's) tables.
+  const migrationTableSchema =
+    dialectOf(db) === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => allMigrations() },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const before = (await migrator.getMigrations()).filter((m) => m.executedAt).length;
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {

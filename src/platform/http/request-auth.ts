@@ -31,7 +31,7 @@ export const csrfHeaderName = 'x-csrf-token';
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Every /api route requires a session cookie or a bearer token unless marked public.
+ * Every /api/v1 route requires a session cookie or a bearer token unless marked public.
  * Runs on onRequest, before the body is parsed, so an anonymous caller gets 401 and
  * learns nothing about the body's shape. Cookie sessions must echo their CSRF token on
  * state-changing requests; bearer tokens are not sent by browsers on their own, so they
@@ -41,7 +41,7 @@ export const registerRequestAuth = (app: FastifyInstance, authenticate: Authenti
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
     const routeUrl = request.routeOptions.url;
-    if (!routeUrl?.startsWith('/api/')) return; // static files, docs UI, unknown routes (404)
+    if (!routeUrl?.startsWith('/api/v1/')) return; // static files, the docs UI, unknown routes (404)
     const header = request.headers.authorization;
     const bearerToken = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     const sessionToken = bearerToken ? undefined : request.cookies[sessionCookieName];
