@@ -1,7 +1,7 @@
 // `npm start`: builds what is missing or older than its sources, then runs `guankong serve`.
 // A fresh clone has no dist/, so the first start builds (about half a minute); later starts
 // go straight to the server.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +33,12 @@ for (const target of targets) {
   writeFileSync(stamp, new Date().toISOString() + '\n');
 }
 
-const server = spawnSync(process.execPath, [path.join(root, 'dist/server/cli/main.js'), 'serve', ...process.argv.slice(2)], {
+if (process.argv.includes('--build-only')) process.exit(0);
+
+const server = spawn(process.execPath, [path.join(root, 'dist/server/cli/main.js'), 'serve', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
 });
-process.exit(server.status ?? 0);
+// Pass stop signals on, so that stopping `npm start` stops the server cleanly.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, ZodError } from 'zod';
+import { isUniqueViolation } from '../db/database.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { ErrorCode, Locale } from '../errors/catalog.js';
 import { errorCatalog, messageOf } from '../errors/catalog.js';
@@ -59,6 +60,8 @@ export const toAppError = (error: unknown, locale: Locale): AppError => {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('request.invalid', { issues: [{ path: 'content-length', code: 'invalid', message: 'Content-Length does not match the body' }] });
   }
+  // A race that a service's own uniqueness check could not see (two inserts at once).
+  if (isUniqueViolation(error)) return new AppError('database.conflict');
   if (fastifyError.statusCode === 429) return new AppError('request.rate_limited');
   if (fastifyError.statusCode === 400 && error instanceof SyntaxError) return new AppError('request.malformed_json');
   return new AppError('internal.error');

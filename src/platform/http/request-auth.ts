@@ -15,6 +15,8 @@ export type RequestAuth = {
 /** Resolves the credentials of a request, or null when it carries none that are valid. */
 export type Authenticator = (credentials: { sessionToken?: string; bearerToken?: string }) => Promise<RequestAuth | null>;
 
+// Fastify's types are extended by declaration merging, which only interfaces support.
+/* eslint-disable @typescript-eslint/consistent-type-definitions */
 declare module 'fastify' {
   interface FastifyRequest {
     auth: RequestAuth | null;
@@ -24,6 +26,7 @@ declare module 'fastify' {
     public?: boolean;
   }
 }
+/* eslint-enable @typescript-eslint/consistent-type-definitions */
 
 export const sessionCookieName = 'gk_session';
 export const csrfHeaderName = 'x-csrf-token';
