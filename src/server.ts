@@ -1,4 +1,7 @@
+import { hostname } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
+import { authHousekeepingSweep } from './modules/auth/auth.sweeps.js';
+import { createJobRunner } from './platform/jobs/jobs.runner.js';
 import type { App } from './app.js';
 import { buildApp, prepareDatabase } from './app.js';
 import type { FirstRun } from './bootstrap.js';
@@ -7,6 +10,9 @@ import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config/config.js';
 
 export type RunningServer = App & { url: string; firstRun: FirstRun | null };
+
+/** Every module's recurring work; the job runner enqueues each once per slot across all processes. */
+const sweeps = [authHousekeepingSweep];
 
 /**
  * Opens the database, applies migrations, prepares an empty database (first admin, demo
@@ -22,7 +28,19 @@ export const startServer = async (
     const firstRun = await prepareFirstRun(app.ctx);
     const address = await app.http.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-    return { ...app, url, firstRun };
+    const runner = config.jobs
+      ? createJobRunner({ db: app.ctx.db, clock: app.ctx.clock, workerId: `${hostname()}:${process.pid}`, handlers: {}, sweeps, log: app.http.log })
+      : null;
+    runner?.start({ pollMs: 5000 });
+    return {
+      ...app,
+      url,
+      firstRun,
+      close: async () => {
+        await runner?.stop();
+        await app.close();
+      },
+    };
   } catch (error) {
     await app.close().catch(() => undefined);
     throw error;

@@ -4,7 +4,9 @@ import { buildUnit, buildUser, grant, testPassword } from '../../../test/helpers
 import { manualClock } from '../../platform/clock.js';
 import { resetUserPassword, updateUser } from '../org/users.service.js';
 import { systemActor } from '../../platform/access.js';
+import { createJobRunner } from '../../platform/jobs/jobs.runner.js';
 import type { AuthDeps } from './auth.service.js';
+import { authHousekeepingSweep } from './auth.sweeps.js';
 import {
   authenticateApiToken,
   authenticateSession,
@@ -131,5 +133,19 @@ describeEachDialect('auth service', (ctx) => {
     await expect(revokeApiToken({ tokenId: second.token.id, userId: user.id }, { ...deps, actor })).rejects.toMatchObject({
       code: 'auth.token_not_found',
     });
+  });
+
+  it('purges expired sessions in the hourly housekeeping sweep', async () => {
+    const { deps, user, clock, db } = await setup();
+    const old = await login({ username: user.username, password: testPassword, ip: '10.0.0.8' }, deps);
+    clock.advance(9 * 3600_000);
+    const fresh = await login({ username: user.username, password: testPassword, ip: '10.0.0.8' }, deps);
+    const runner = createJobRunner({ db, clock, workerId: 'test', handlers: {}, sweeps: [authHousekeepingSweep] });
+    const counts = await runner.runOnce();
+    expect(counts.done).toBe(1);
+    const remaining = await db.selectFrom('sessions').select('id').where('userId', '=', user.id).execute();
+    expect(remaining).toHaveLength(1);
+    expect((await authenticateSession({ token: fresh.sessionToken }, deps))?.sessionId).toBe(remaining[0]?.id);
+    expect(await authenticateSession({ token: old.sessionToken }, deps)).toBeNull();
   });
 });
