@@ -1,0 +1,142 @@
+// Types of the v1 API as described in docs/api-contract.md. Keep in step with the contract.
+
+export type Locale = 'zh-CN' | 'en';
+export type Role = 'admin' | 'manager' | 'staff' | 'auditor' | 'viewer';
+export type Permission = 'org.read' | 'org.write' | 'users.manage' | 'audit.read';
+export type UnitKind = 'company' | 'branch' | 'department' | 'grid' | 'area' | 'team' | 'site';
+
+export const ROLES: readonly Role[] = ['admin', 'manager', 'staff', 'auditor', 'viewer'];
+export const UNIT_KINDS: readonly UnitKind[] = [
+  'company',
+  'branch',
+  'department',
+  'grid',
+  'area',
+  'team',
+  'site',
+];
+
+export type Grant = { role: Role; unitId: number; unitName: string };
+export type GrantInput = { role: Role; unitId: number };
+
+export type Me = {
+  id: number;
+  username: string;
+  displayName: string;
+  locale: Locale;
+  personId: number | null;
+  roles: Role[];
+  grants: Grant[];
+  permissions: Permission[];
+};
+
+export type Session = { user: Me; csrfToken: string };
+
+export type Unit = {
+  id: number;
+  parentId: number | null;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  kind: UnitKind;
+  sortOrder: number;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type CreateUnitInput = {
+  parentId: number | null;
+  code: string;
+  name: string;
+  nameEn?: string | null;
+  kind: UnitKind;
+  sortOrder?: number;
+};
+
+export type UpdateUnitInput = Partial<{
+  parentId: number | null;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  kind: UnitKind;
+  sortOrder: number;
+  active: boolean;
+}>;
+
+export type Person = {
+  id: number;
+  unitId: number;
+  unitName: string;
+  employeeNo: string | null;
+  name: string;
+  level: string | null;
+  position: string | null;
+  region: string | null;
+  city: string | null;
+  phone: string | null;
+  email: string | null;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** Optional text fields of a person; `null` clears a field on PATCH. */
+export type PersonTextFields = {
+  employeeNo?: string | null;
+  level?: string | null;
+  position?: string | null;
+  region?: string | null;
+  city?: string | null;
+  phone?: string | null;
+  email?: string | null;
+};
+
+export type CreatePersonInput = { unitId: number; name: string } & PersonTextFields;
+export type UpdatePersonInput = { unitId?: number; name?: string; active?: boolean } & PersonTextFields;
+
+export type User = {
+  id: number;
+  username: string;
+  displayName: string;
+  personId: number | null;
+  locale: Locale;
+  active: boolean;
+  grants: Grant[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type CreateUserInput = {
+  username: string;
+  displayName: string;
+  password: string;
+  personId?: number | null;
+  grants: GrantInput[];
+};
+
+export type UpdateUserInput = Partial<{
+  displayName: string;
+  personId: number | null;
+  active: boolean;
+  grants: GrantInput[];
+}>;
+
+export type JsonObject = { [key: string]: unknown };
+
+export type AuditEvent = {
+  id: number;
+  at: string;
+  actorId: number | null;
+  actorName: string;
+  action: string;
+  entity: string;
+  entityId: string | number;
+  before: JsonObject | null;
+  after: JsonObject | null;
+};
+
+export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
+export type ItemList<T> = { items: T[] };
+
+export type ValidationIssue = { path: string | (string | number)[]; message: string };

@@ -1,0 +1,96 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, RouterProvider, createBrowserRouter } from 'react-router';
+import { ApiError, configureApiClient } from './api/client';
+import { RequireAuth, RequirePermission } from './auth/require-auth';
+import { SessionProvider } from './auth/session-context';
+import { ErrorBoundary, RouteErrorPage } from './components/error-boundary';
+import { currentLanguage, i18n } from './i18n';
+import { AppLayout } from './layout/app-layout';
+import { LoginPage } from './pages/login/login-page';
+import { NotFoundPage } from './pages/errors/not-found-page';
+import { appTheme } from './theme';
+
+configureApiClient({
+  getLanguage: currentLanguage,
+  fallbackMessage: (kind, status) =>
+    kind === 'network' ? i18n.t('errors.network') : i18n.t('errors.http', { status: status ?? 0 }),
+});
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      // A 4xx will not change by asking again; a dropped connection might.
+      retry: (failureCount, error) =>
+        failureCount < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+    },
+    mutations: { retry: false },
+  },
+});
+
+const OrgPage = lazy(() => import('./pages/org/org-page').then((m) => ({ default: m.OrgPage })));
+const UsersPage = lazy(() => import('./pages/users/users-page').then((m) => ({ default: m.UsersPage })));
+const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ default: m.AuditPage })));
+
+const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
+  {
+    path: '/',
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    errorElement: <RouteErrorPage />,
+    children: [
+      { index: true, element: <Navigate to="/org" replace /> },
+      { path: 'org', element: <OrgPage /> },
+      {
+        path: 'users',
+        element: (
+          <RequirePermission permission="users.manage">
+            <UsersPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'audit',
+        element: (
+          <RequirePermission permission="audit.read">
+            <AuditPage />
+          </RequirePermission>
+        ),
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+/** antd's own texts (pagination, pickers, Empty, confirm buttons) follow the UI language. */
+const LocalisedAntd = () => {
+  const { i18n: instance } = useTranslation();
+  const antdLocale = instance.language === 'en' ? enUS : zhCN;
+  return (
+    <ConfigProvider locale={antdLocale} theme={appTheme} button={{ autoInsertSpace: false }}>
+      <AntApp message={{ maxCount: 3, top: 64 }} notification={{ placement: 'topRight' }}>
+        <RouterProvider router={router} />
+      </AntApp>
+    </ConfigProvider>
+  );
+};
+
+export const App = () => (
+  <ErrorBoundary>
+    <QueryClientProvider client={queryClient}>
+      <SessionProvider>
+        <LocalisedAntd />
+      </SessionProvider>
+    </QueryClientProvider>
+  </ErrorBoundary>
+);

@@ -1,0 +1,42 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  FileTextOutlined,
+  FundOutlined,
+  SafetyCertificateOutlined,
+  SolutionOutlined,
+  UserSwitchOutlined,
+  WalletOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { Permission } from '../api/types';
+
+export type NavKey =
+  'org' | 'users' | 'audit' | 'cases' | 'risks' | 'checks' | 'budgets' | 'indicators' | 'reports';
+
+export type NavItem = {
+  key: NavKey;
+  path: string;
+  icon: ReactNode;
+  group: 'modules' | 'system';
+  /** Shown only to users with this permission. */
+  permission?: Permission;
+  /** Not built yet: shown greyed out with a "coming soon" tag. */
+  comingSoon?: boolean;
+};
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { key: 'org', path: '/org', icon: <ApartmentOutlined />, group: 'modules' },
+  { key: 'cases', path: '/cases', icon: <SolutionOutlined />, group: 'modules', comingSoon: true },
+  { key: 'risks', path: '/risks', icon: <SafetyCertificateOutlined />, group: 'modules', comingSoon: true },
+  { key: 'checks', path: '/checks', icon: <FileTextOutlined />, group: 'modules', comingSoon: true },
+  { key: 'budgets', path: '/budgets', icon: <WalletOutlined />, group: 'modules', comingSoon: true },
+  { key: 'indicators', path: '/indicators', icon: <FundOutlined />, group: 'modules', comingSoon: true },
+  { key: 'reports', path: '/reports', icon: <BarChartOutlined />, group: 'modules', comingSoon: true },
+  { key: 'users', path: '/users', icon: <UserSwitchOutlined />, group: 'system', permission: 'users.manage' },
+  { key: 'audit', path: '/audit', icon: <AuditOutlined />, group: 'system', permission: 'audit.read' },
+];
+
+export const navItemForPath = (pathname: string): NavItem | undefined =>
+  NAV_ITEMS.find((item) => pathname === item.path || pathname.startsWith(`${item.path}/`));

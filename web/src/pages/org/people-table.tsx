@@ -1,0 +1,255 @@
+import { DeleteOutlined, EditOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Empty, Flex, Input, Switch, Table, Tooltip, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { deletePerson, listPeople } from '../../api/org';
+import { queryKeys } from '../../api/query-keys';
+import type { Person, Unit } from '../../api/types';
+import { errorText } from '../../lib/api-errors';
+import { useFeedback } from '../../lib/use-feedback';
+import { unitDisplayName } from '../../lib/unit-tree';
+
+type Props = {
+  unit: Unit;
+  canWrite: boolean;
+  onAdd: () => void;
+  onEdit: (person: Person) => void;
+  onHistory: (person: Person) => void;
+};
+
+const DEFAULT_PAGE_SIZE = 20;
+
+const dash = (v: string | null) => v ?? <Typography.Text type="secondary">—</Typography.Text>;
+
+export const PeopleTable = ({ unit, canWrite, onAdd, onEdit, onHistory }: Props) => {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const { message, modal, showError } = useFeedback();
+  const [subtree, setSubtree] = useState(true);
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
+
+  // Another unit starts on its first page with an empty search (reset while rendering, so the old
+  // page number is never requested for the new unit).
+  const [stateUnitId, setStateUnitId] = useState(unit.id);
+  if (stateUnitId !== unit.id) {
+    setStateUnitId(unit.id);
+    setPage(1);
+    setSearch('');
+    setQ('');
+  }
+
+  const params = { unitId: unit.id, subtree, q: q || undefined, page, pageSize };
+  const query = useQuery({
+    queryKey: queryKeys.peopleList(params),
+    queryFn: () => listPeople(params),
+    placeholderData: keepPreviousData,
+  });
+
+  const remove = useMutation({
+    mutationFn: (person: Person) => deletePerson(person.id),
+    onSuccess: () => {
+      void message.success(t('common.deleted'));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.people });
+    },
+    onError: (error) => showError(error),
+  });
+
+  const confirmDelete = (person: Person) => {
+    modal.confirm({
+      title: t('org.people.deleteTitle', { name: person.name }),
+      content: t('org.people.deleteText'),
+      okText: t('common.delete'),
+      okButtonProps: { danger: true },
+      cancelText: t('common.cancel'),
+      onOk: () => remove.mutateAsync(person).catch(() => undefined),
+    });
+  };
+
+  const columns: TableColumnsType<Person> = [
+    {
+      title: t('org.person.name'),
+      dataIndex: 'name',
+      width: 120,
+      fixed: 'left',
+      render: (name: string, p) => (
+        <Typography.Text strong={p.active} type={p.active ? undefined : 'secondary'}>
+          {name}
+        </Typography.Text>
+      ),
+    },
+    { title: t('org.person.employeeNo'), dataIndex: 'employeeNo', width: 110, render: dash },
+    ...(subtree
+      ? [
+          {
+            title: t('org.person.unit'),
+            dataIndex: 'unitName',
+            width: 150,
+            ellipsis: true,
+            render: (name: string) => name,
+          },
+        ]
+      : []),
+    { title: t('org.person.level'), dataIndex: 'level', width: 90, render: dash },
+    { title: t('org.person.position'), dataIndex: 'position', width: 130, ellipsis: true, render: dash },
+    { title: t('org.person.region'), dataIndex: 'region', width: 100, ellipsis: true, render: dash },
+    { title: t('org.person.city'), dataIndex: 'city', width: 90, render: dash },
+    { title: t('org.person.phone'), dataIndex: 'phone', width: 130, render: dash },
+    { title: t('org.person.email'), dataIndex: 'email', width: 190, ellipsis: true, render: dash },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      width: canWrite ? 130 : 60,
+      fixed: 'right',
+      render: (_v, person) => (
+        <Flex gap={2}>
+          <Tooltip title={t('org.history')}>
+            <Button
+              type="text"
+              size="small"
+              icon={<HistoryOutlined />}
+              aria-label={t('org.history')}
+              onClick={() => onHistory(person)}
+              data-testid="person-history"
+            />
+          </Tooltip>
+          {canWrite && (
+            <>
+              <Tooltip title={t('common.edit')}>
+                <Button
+                  type="text"
+                  size="small"
+                  icon={<EditOutlined />}
+                  aria-label={t('common.edit')}
+                  onClick={() => onEdit(person)}
+                  data-testid="person-edit"
+                />
+              </Tooltip>
+              <Tooltip title={t('common.delete')}>
+                <Button
+                  type="text"
+                  size="small"
+                  danger
+                  icon={<DeleteOutlined />}
+                  aria-label={t('common.delete')}
+                  onClick={() => confirmDelete(person)}
+                  data-testid="person-delete"
+                />
+              </Tooltip>
+            </>
+          )}
+        </Flex>
+      ),
+    },
+  ];
+
+  const emptyText = query.isError ? (
+    <Empty
+      image={Empty.PRESENTED_IMAGE_SIMPLE}
+      description={`${t('common.loadFailed')}：${errorText(query.error)}`}
+    >
+      <Button size="small" onClick={() => void query.refetch()}>
+        {t('common.retry')}
+      </Button>
+    </Empty>
+  ) : (
+    <Empty
+      image={Empty.PRESENTED_IMAGE_SIMPLE}
+      description={
+        q ? (
+          t('org.people.emptySearch')
+        ) : (
+          <>
+            <div>{t('org.people.empty')}</div>
+            {canWrite && <div style={{ color: '#8c98a8', fontSize: 12 }}>{t('org.people.emptyWrite')}</div>}
+          </>
+        )
+      }
+    />
+  );
+
+  return (
+    <Card
+      title={
+        <span>
+          {t('org.people.title')}
+          <Typography.Text type="secondary" style={{ fontWeight: 400, marginInlineStart: 8, fontSize: 13 }}>
+            {unitDisplayName(unit, i18n.language)}
+          </Typography.Text>
+        </span>
+      }
+      extra={
+        canWrite && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={onAdd} data-testid="person-add">
+            {t('org.people.add')}
+          </Button>
+        )
+      }
+    >
+      <Flex justify="space-between" align="center" gap={12} wrap style={{ marginBottom: 12 }}>
+        <Input.Search
+          allowClear
+          placeholder={t('org.people.search')}
+          style={{ width: 280 }}
+          value={search}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            if (e.target.value === '') {
+              setQ('');
+              setPage(1);
+            }
+          }}
+          onSearch={(value) => {
+            setQ(value.trim());
+            setPage(1);
+          }}
+          data-testid="people-search"
+        />
+        <Flex align="center" gap={8}>
+          <Switch
+            id="people-subtree"
+            size="small"
+            checked={subtree}
+            onChange={(checked) => {
+              setSubtree(checked);
+              setPage(1);
+            }}
+            data-testid="people-subtree"
+          />
+          <label htmlFor="people-subtree" style={{ cursor: 'pointer' }}>
+            {t('org.people.includeSub')}
+          </label>
+        </Flex>
+      </Flex>
+      <div data-testid="people-table">
+        <Table<Person>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={query.data?.items ?? []}
+          loading={query.isFetching}
+          scroll={{ x: 'max-content' }}
+          locale={{ emptyText }}
+          pagination={{
+            current: page,
+            pageSize,
+            total: query.data?.total ?? 0,
+            showSizeChanger: true,
+            pageSizeOptions: [10, 20, 50, 100],
+            showTotal: (total) => t('common.total', { total }),
+            onChange: (nextPage, nextSize) => {
+              if (nextSize !== pageSize) {
+                setPageSize(nextSize);
+                setPage(1);
+              } else setPage(nextPage);
+            },
+          }}
+        />
+      </div>
+    </Card>
+  );
+};
