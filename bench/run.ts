@@ -13,6 +13,25 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
 type Started = { child: ChildProcess; url: string; ms: number };
 
+// Servers run in their own process groups; make sure none outlives the benchmark.
+const running = new Set<ChildProcess>();
+const killAll = () => {
+  for (const child of running) {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+};
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGPIPE'] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(1);
+  });
+}
+
 /** Spawns a server process and resolves when its health endpoint first answers 200. */
 const startProcess = async (args: string[], env: Record<string, string>, port: number): Promise<Started> => {
   const started = performance.now();
@@ -24,6 +43,8 @@ const startProcess = async (args: string[], env: Record<string, string>, port: n
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);

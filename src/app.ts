@@ -11,7 +11,9 @@ import { createDatabase, databaseOptionsFromConfig, dialectOf } from './platform
 import type { Db } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrations.js';
 import { healthRoutes } from './platform/http/health.routes.js';
-import type { Authenticator } from './platform/http/request-auth.js';
+import type { Authenticator, RequestAuth } from './platform/http/request-auth.js';
+import { onAccessChanged } from './platform/access-changes.js';
+import { createCredentialCache } from './modules/auth/credential-cache.js';
 import type { HttpApp } from './platform/http/server.js';
 import { createHttpServer, redactedLogPaths } from './platform/http/server.js';
 import { defaultWebRoot, packageVersion } from './platform/package-info.js';
@@ -28,17 +30,37 @@ export type BuildAppOptions = {
 
 export type App = { http: HttpApp; ctx: AppContext; close: () => Promise<void> };
 
-const authenticatorFor = (ctx: AppContext): Authenticator => {
+/** How long resolved credentials are reused before the database is asked again. */
+const credentialCacheMs = 3000;
+
+/**
+ * Resolves a request's credentials: a bearer API token or the session cookie. Results are
+ * cached briefly by token hash (see credential-cache.ts); every change of access in this
+ * process clears the cache.
+ */
+const authenticatorFor = (ctx: AppContext): { authenticate: Authenticator; dispose: () => void } => {
   const deps = authDepsOf(ctx);
-  return async ({ sessionToken, bearerToken }) => {
-    if (bearerToken) {
-      const found = await authenticateApiToken({ token: bearerToken }, deps);
+  const cache = createCredentialCache<RequestAuth | null>({ ttlMs: credentialCacheMs, max: 10_000, clock: ctx.clock });
+  const dispose = onAccessChanged(() => cache.clear());
+  const resolve = async (kind: 'token' | 'session', token: string): Promise<RequestAuth | null> => {
+    if (kind === 'token') {
+      const found = await authenticateApiToken({ token }, deps);
       return found && { actor: found.actor, userId: found.account.id, via: 'token' };
     }
-    if (!sessionToken) return null;
-    const found = await authenticateSession({ token: sessionToken }, deps);
+    const found = await authenticateSession({ token }, deps);
     return found && { actor: found.actor, userId: found.account.id, via: 'session', session: { id: found.sessionId, csrfToken: found.csrfToken } };
   };
+  const authenticate: Authenticator = async ({ sessionToken, bearerToken }) => {
+    const [kind, token] = bearerToken ? (['token', bearerToken] as const) : (['session', sessionToken] as const);
+    if (!token) return null;
+    const key = `${kind}:${token}`;
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const resolved = await resolve(kind, token);
+    cache.set(key, resolved);
+    return resolved;
+  };
+  return { authenticate, dispose };
 };
 
 /** The composition root: one database, one clock, every module's routes on one HTTP server. */
@@ -46,11 +68,12 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
   const { config } = options;
   const db = options.db ?? createDatabase(databaseOptionsFromConfig(config));
   const ctx: AppContext = { db, clock: options.clock ?? systemClock, config };
+  const credentials = authenticatorFor(ctx);
   const http = await createHttpServer({
     config,
     version: packageVersion,
     logger: options.logger ?? { level: config.logLevel, redact: redactedLogPaths },
-    authenticate: authenticatorFor(ctx),
+    authenticate: credentials.authenticate,
     webRoot: options.webRoot ?? defaultWebRoot,
     plugins: [
       healthRoutes({ db, dialect: dialectOf(db), version: packageVersion }),
@@ -63,6 +86,7 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
     http,
     ctx,
     close: async () => {
+      credentials.dispose();
       await http.close();
       if (!options.db) await db.destroy();
     },

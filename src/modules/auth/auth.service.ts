@@ -1,5 +1,6 @@
 import type { Actor } from '../../platform/access.js';
 import { permissionsOf } from '../../platform/access.js';
+import { notifyAccessChanged } from '../../platform/access-changes.js';
 import type { Clock } from '../../platform/clock.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../platform/crypto/password.js';
 import { hashToken, randomToken } from '../../platform/crypto/tokens.js';
@@ -113,6 +114,7 @@ export const authenticateSession = async ({ token }: { token: string }, deps: Au
 
 export const logout = async ({ sessionId }: { sessionId: string }, { db }: Pick<AuthDeps, 'db'>) => {
   await authRepo.deleteSession(db, sessionId);
+  notifyAccessChanged();
 };
 
 /**
@@ -132,6 +134,7 @@ export const changePassword = async (
     await authRepo.deleteSessionsOfUser(tx, userId, sessionId);
     if (sessionId) await authRepo.restampSession(tx, sessionId, clock.now().toISOString());
   });
+  notifyAccessChanged();
 };
 
 const toApiToken = (row: Awaited<ReturnType<typeof authRepo.listApiTokens>>[number]): ApiToken => ({
@@ -178,6 +181,7 @@ export const revokeApiToken = async ({ tokenId, userId }: { tokenId: number; use
     if (Number(result.numUpdatedRows) === 0) throw new AppError('auth.token_not_found', { tokenId });
     await recordAudit(tx, { action: 'api_token.revoke', entity: 'api_token', entityId: tokenId }, { actor, clock });
   });
+  notifyAccessChanged();
 };
 
 /** The user behind a `Bearer gk_…` token, or null when unknown, revoked, expired or deactivated. */

@@ -68,4 +68,16 @@ export const orgMigrations: Record<string, Migration> = {
       await db.schema.createIndex('role_grants_unit_idx').on('role_grants').column('unit_id').execute();
     },
   },
+  '0005_org_unit_tree_version': {
+    // One counter, bumped in every transaction that changes units or their tree, so that
+    // each process can keep the tree in memory and know when it is stale (unit-tree.cache.ts).
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('unit_tree_version')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .execute();
+      await db.insertInto('unit_tree_version' as never).values({ id: 1, version: 0 } as never).execute();
+    },
+  },
 };

@@ -1,7 +1,8 @@
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { describeEachDialect } from '../../../test/helpers/dialects.js';
 import { buildOrgTree, buildPerson, buildUnit, buildUser, grant, systemDeps } from '../../../test/helpers/factories.js';
 import { systemClock } from '../../platform/clock.js';
+import { createDatabase } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/access.js';
 import { listAuditEvents } from '../audit/audit.service.js';
 import { createPerson, getPerson, listPeople, updatePerson } from './people.service.js';
@@ -129,5 +130,19 @@ describeEachDialect('org service', (ctx) => {
     const org = await buildOrgTree(db);
     await buildUser(db, [], { personId: org.people.eastGrid1.id });
     await expect(buildUser(db, [], { personId: org.people.eastGrid1.id })).rejects.toMatchObject({ code: 'org.person_already_linked' });
+  });
+
+  it('sees unit changes made through another handle (another process) on the next read', async () => {
+    const { db, options } = ctx();
+    const other = createDatabase(options);
+    onTestFinished(() => other.destroy());
+    const org = await buildOrgTree(db);
+    const { actor } = await buildUser(db, [grant('viewer', org.east.id)]);
+    const before = await listUnits(depsAs(actor)); // loads this handle's snapshot
+    const added = await createUnit({ parentId: org.eastGrid1.id, code: `OTHER-${Date.now()}`, name: '另一进程', kind: 'team' }, systemDeps(other));
+    const after = await listUnits(depsAs(actor));
+    expect(after.map((u) => u.id)).toEqual([...before.map((u) => u.id), added.id]);
+    await updateUnit({ unitId: org.eastGrid1.id, patch: { parentId: org.west.id } }, systemDeps(other));
+    expect((await listUnits(depsAs(actor))).map((u) => u.id).sort()).toEqual([org.east.id, org.eastGrid2.id].sort());
   });
 });

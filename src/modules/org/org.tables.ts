@@ -58,7 +58,11 @@ export type RoleGrantTable = {
   createdAt: string;
 };
 
+/** A single row (id 1): bumped with every change to units, read to validate cached trees. */
+export type UnitTreeVersionTable = { id: number; version: number };
+
 export type OrgTables = {
+  unitTreeVersion: UnitTreeVersionTable;
   units: UnitTable;
   unitClosure: UnitClosureTable;
   people: PersonTable;

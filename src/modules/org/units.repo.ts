@@ -99,3 +99,17 @@ export const deleteUnit = (db: Executor, id: number) => db.deleteFrom('units').w
 /** Ids of top-level units. */
 export const rootUnitIds = async (db: Executor): Promise<number[]> =>
   (await db.selectFrom('units').select('id').where('parentId', 'is', null).execute()).map((r) => r.id);
+
+export const readTreeVersion = async (db: Executor): Promise<number> =>
+  (await db.selectFrom('unitTreeVersion').select('version').where('id', '=', 1).executeTakeFirstOrThrow()).version;
+
+/** Call in every transaction that changes units or the tree. */
+export const bumpTreeVersion = (db: Executor) =>
+  db
+    .updateTable('unitTreeVersion')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('id', '=', 1)
+    .execute();
+
+/** Every (ancestor, descendant) pair, for the in-memory tree. */
+export const listClosure = (db: Executor) => db.selectFrom('unitClosure').select(['ancestorId', 'descendantId']).execute();

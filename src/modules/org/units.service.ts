@@ -7,6 +7,7 @@ import type { CreateUnitInput, Unit, UnitKind, UpdateUnitInput } from './org.sch
 import { ZCreateUnitInput } from './org.schema.js';
 import * as unitsRepo from './units.repo.js';
 import type { UnitRow } from './units.repo.js';
+import { unitsInScope } from './unit-tree.cache.js';
 
 export const toUnit = (row: UnitRow): Unit => ({
   id: row.id,
@@ -23,7 +24,7 @@ export const toUnit = (row: UnitRow): Unit => ({
 
 /** Every unit the actor may read, flat, ordered for display (sort order, then id). */
 export const listUnits = async ({ db, actor }: Pick<Deps, 'db' | 'actor'>): Promise<Unit[]> =>
-  (await unitsRepo.listUnits(db, requirePermission(actor, 'org.read'))).map(toUnit);
+  unitsInScope(db, requirePermission(actor, 'org.read'), toUnit);
 
 export const getUnit = async ({ unitId }: { unitId: number }, { db, actor }: Pick<Deps, 'db' | 'actor'>) => {
   const row = await unitsRepo.findUnit(db, unitId, requirePermission(actor, 'org.read'));
@@ -73,6 +74,7 @@ export const createUnit = async (input: CreateUnitInput, { db, clock, actor }: D
       createdAt: now,
       updatedAt: now,
     });
+    await unitsRepo.bumpTreeVersion(tx);
     const unit = toUnit(row);
     await recordAudit(tx, { action: 'unit.create', entity: 'unit', entityId: unit.id, unitId: unit.id, after: unit }, { actor, clock });
     return unit;
@@ -101,6 +103,7 @@ export const updateUnit = async (
       updatedAt: clock.now().toISOString(),
     });
     if (moving) await unitsRepo.moveSubtree(tx, unitId, patch.parentId as number);
+    await unitsRepo.bumpTreeVersion(tx);
     const unit = toUnit(row);
     await recordAudit(
       tx,
@@ -118,6 +121,7 @@ export const deleteUnit = async ({ unitId }: { unitId: number }, { db, clock, ac
     // Recorded against the parent: the unit is gone, and readers of the parent's subtree should see why.
     await recordAudit(tx, { action: 'unit.delete', entity: 'unit', entityId: unitId, unitId: current.parentId, before: toUnit(current) }, { actor, clock });
     await unitsRepo.deleteUnit(tx, unitId);
+    await unitsRepo.bumpTreeVersion(tx);
   });
 
 /**

@@ -1,5 +1,6 @@
 import type { Grant, ScopeRoots } from '../../platform/access.js';
 import { requirePermission } from '../../platform/access.js';
+import { notifyAccessChanged } from '../../platform/access-changes.js';
 import { hashPassword } from '../../platform/crypto/password.js';
 import type { Executor } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
@@ -98,8 +99,8 @@ export const createUser = async (input: CreateUserInput, { db, clock, actor }: D
 export const updateUser = async (
   { userId, patch }: { userId: number; patch: UpdateUserInput },
   { db, clock, actor }: Deps,
-): Promise<User> =>
-  db.transaction().execute(async (tx) => {
+): Promise<User> => {
+  const updated = await db.transaction().execute(async (tx) => {
     const roots = await userAdminRoots(tx, actor);
     const current = await usersRepo.findUser(tx, userId, roots);
     if (!current) throw new AppError('org.user_not_found', { userId });
@@ -125,6 +126,9 @@ export const updateUser = async (
     await recordAudit(tx, { action: 'user.update', entity: 'user', entityId: userId, unitId: after.grants[0]?.unitId ?? null, before, after }, { actor, clock });
     return after;
   });
+  notifyAccessChanged(); // grants or the active flag may have changed
+  return updated;
+};
 
 export const resetUserPassword = async (
   { userId, password }: { userId: number; password: string },
@@ -139,6 +143,7 @@ export const resetUserPassword = async (
     await usersRepo.updateUser(tx, userId, { passwordHash, passwordChangedAt: now, updatedAt: now });
     await recordAudit(tx, { action: 'user.reset_password', entity: 'user', entityId: userId }, { actor, clock });
   });
+  notifyAccessChanged();
 };
 
 /* ---- For the auth module: the account behind a login, a session or a token. ---- */
@@ -191,8 +196,8 @@ export const setOwnPasswordHash = async (
 export const updateOwnProfile = async (
   { userId, patch }: { userId: number; patch: { locale?: 'zh-CN' | 'en' | undefined; displayName?: string | undefined } },
   { db, clock, actor }: Deps,
-) =>
-  db.transaction().execute(async (tx) => {
+) => {
+  await db.transaction().execute(async (tx) => {
     const before = await usersRepo.findUser(tx, userId, 'all');
     if (!before) throw new AppError('org.user_not_found', { userId });
     const after = await usersRepo.updateUser(tx, userId, { ...patch, updatedAt: clock.now().toISOString() });
@@ -202,6 +207,8 @@ export const updateOwnProfile = async (
       { actor, clock },
     );
   });
+  notifyAccessChanged();
+};
 
 /** Counts every account; start-up creates the first administrator when there is none. */
 export const countAccounts = ({ db }: { db: Executor }) => usersRepo.countUsers(db);

@@ -30,12 +30,40 @@ const openSqlite = (file: string) => {
   return handle;
 };
 
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing (parsing and planning the SQL)
+ * cost more than running the small indexed queries a request makes. Statements are reusable,
+ * so this cache keeps the most recent ones by SQL text. Only `prepare` is intercepted.
+ */
+const withStatementCache = (handle: SqliteDatabase.Database, size = 500): SqliteDatabase.Database => {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return new Proxy(handle, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') {
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (sql: string) => {
+        let statement = cache.get(sql);
+        if (statement) {
+          cache.delete(sql); // re-insert: the Map's order is the recency order
+        } else {
+          statement = target.prepare(sql);
+          if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+        }
+        cache.set(sql, statement);
+        return statement;
+      };
+    },
+  });
+};
+
 /** Opens Kysely over better-sqlite3 or pg. `schema` (PostgreSQL) sets the search_path, used by tests. */
 export const createDatabase = (options: DatabaseOptions): Db => {
   const plugins = [new CamelCasePlugin()];
   if (options.dialect === 'sqlite') {
     return new Kysely<Database>({
-      dialect: new SqliteDialect({ database: openSqlite(options.file) }),
+      dialect: new SqliteDialect({ database: withStatementCache(openSqlite(options.file)) }),
       plugins,
     });
   }
