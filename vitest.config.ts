@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Files run in parallel; each one gets its own SQLite file and PostgreSQL schema.
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
   },
 });

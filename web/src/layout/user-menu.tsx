@@ -24,6 +24,8 @@ export const UserMenu = () => {
   const navigate = useNavigate();
   const { message } = useFeedback();
   const [passwordOpen, setPasswordOpen] = useState(false);
+  // Controlled, so that choosing an item (a language too) closes the menu.
+  const [menuOpen, setMenuOpen] = useState(false);
   if (!user) return null;
 
   const switchLanguage = async (lang: Locale) => {
@@ -97,6 +99,7 @@ export const UserMenu = () => {
   ];
 
   const onClick: MenuProps['onClick'] = ({ key }) => {
+    setMenuOpen(false);
     if (key.startsWith('lang:')) {
       const lang = key.slice(5) as Locale;
       if (lang !== currentLanguage()) void switchLanguage(lang);
@@ -106,7 +109,13 @@ export const UserMenu = () => {
 
   return (
     <>
-      <Dropdown menu={{ items, onClick }} trigger={['click']} placement="bottomRight">
+      <Dropdown
+        menu={{ items, onClick }}
+        trigger={['click']}
+        placement="bottomRight"
+        open={menuOpen}
+        onOpenChange={setMenuOpen}
+      >
         <Button type="text" data-testid="user-menu" className="gk-user-menu-trigger" style={{ height: 40 }}>
           <Avatar size={28} style={{ backgroundColor: '#1e4fa3', fontSize: 14 }}>
             {user.displayName.slice(0, 1).toUpperCase()}

@@ -1,0 +1,1 @@
+export declare const build: (options?: { names?: Array<'server' | 'web'>; ifStale?: boolean }) => void;
