@@ -9,8 +9,16 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const targets = {
-  server: { command: ['tsc', '-p', 'tsconfig.build.json'], stamp: 'dist/server/.stamp', sources: ['src', 'tsconfig.build.json', 'tsconfig.base.json', 'package-lock.json'] },
-  web: { command: ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], stamp: 'dist/web/.stamp', sources: ['web', 'tsconfig.base.json', 'package-lock.json'] },
+  server: {
+    command: ['tsc', '-p', 'tsconfig.build.json'],
+    stamp: 'dist/server/.stamp',
+    sources: ['src', 'tsconfig.build.json', 'tsconfig.base.json', 'package-lock.json'],
+  },
+  web: {
+    command: ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    stamp: 'dist/web/.stamp',
+    sources: ['web', 'tsconfig.base.json', 'package-lock.json'],
+  },
 };
 
 const newestMtime = (entry) => {

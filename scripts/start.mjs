@@ -15,10 +15,14 @@ try {
   process.exit(1);
 }
 
-const server = spawn(process.execPath, [path.join(root, 'dist/server/cli/main.js'), 'serve', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const server = spawn(
+  process.execPath,
+  [path.join(root, 'dist/server/cli/main.js'), 'serve', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 // Pass stop signals on, so that stopping `npm start` stops the server cleanly.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

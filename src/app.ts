@@ -40,7 +40,11 @@ const credentialCacheMs = 3000;
  */
 const authenticatorFor = (ctx: AppContext): { authenticate: Authenticator; dispose: () => void } => {
   const deps = authDepsOf(ctx);
-  const cache = createCredentialCache<RequestAuth | null>({ ttlMs: credentialCacheMs, max: 10_000, clock: ctx.clock });
+  const cache = createCredentialCache<RequestAuth | null>({
+    ttlMs: credentialCacheMs,
+    max: 10_000,
+    clock: ctx.clock,
+  });
   const dispose = onAccessChanged(() => cache.clear());
   const resolve = async (kind: 'token' | 'session', token: string): Promise<RequestAuth | null> => {
     if (kind === 'token') {
@@ -48,10 +52,19 @@ const authenticatorFor = (ctx: AppContext): { authenticate: Authenticator; dispo
       return found && { actor: found.actor, userId: found.account.id, via: 'token' };
     }
     const found = await authenticateSession({ token }, deps);
-    return found && { actor: found.actor, userId: found.account.id, via: 'session', session: { id: found.sessionId, csrfToken: found.csrfToken } };
+    return (
+      found && {
+        actor: found.actor,
+        userId: found.account.id,
+        via: 'session',
+        session: { id: found.sessionId, csrfToken: found.csrfToken },
+      }
+    );
   };
   const authenticate: Authenticator = async ({ sessionToken, bearerToken }) => {
-    const [kind, token] = bearerToken ? (['token', bearerToken] as const) : (['session', sessionToken] as const);
+    const [kind, token] = bearerToken
+      ? (['token', bearerToken] as const)
+      : (['session', sessionToken] as const);
     if (!token) return null;
     const key = `${kind}:${token}`;
     const cached = cache.get(key);

@@ -23,7 +23,15 @@ export const generatePassword = (): string => {
  * a top-level unit, and creates the first administrator with a grant on it. Returns the
  * credentials to print once, or null when the database already had users.
  */
-export const prepareFirstRun = async ({ db, clock, config }: { db: Db; clock: Clock; config: Config }): Promise<FirstRun | null> => {
+export const prepareFirstRun = async ({
+  db,
+  clock,
+  config,
+}: {
+  db: Db;
+  clock: Clock;
+  config: Config;
+}): Promise<FirstRun | null> => {
   if ((await countAccounts({ db })) > 0) return null;
   const deps = { db, clock, actor: systemActor('bootstrap') };
   let demo: FirstRun['demo'] = null;
@@ -35,7 +43,12 @@ export const prepareFirstRun = async ({ db, clock, config }: { db: Db; clock: Cl
     units = await listUnits(deps);
   }
   if (units.length === 0) {
-    units = [await createUnit({ parentId: null, code: 'ROOT', name: '本单位', nameEn: 'Our organisation', kind: 'company' }, deps)];
+    units = [
+      await createUnit(
+        { parentId: null, code: 'ROOT', name: '本单位', nameEn: 'Our organisation', kind: 'company' },
+        deps,
+      ),
+    ];
   }
   const password = config.adminPassword ?? generatePassword();
   await createUser(

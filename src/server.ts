@@ -29,7 +29,14 @@ export const startServer = async (
     const address = await app.http.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     const runner = config.jobs
-      ? createJobRunner({ db: app.ctx.db, clock: app.ctx.clock, workerId: `${hostname()}:${process.pid}`, handlers: {}, sweeps, log: app.http.log })
+      ? createJobRunner({
+          db: app.ctx.db,
+          clock: app.ctx.clock,
+          workerId: `${hostname()}:${process.pid}`,
+          handlers: {},
+          sweeps,
+          log: app.http.log,
+        })
       : null;
     runner?.start({ pollMs: 5000 });
     return {

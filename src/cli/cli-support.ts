@@ -15,9 +15,12 @@ export const reportCliError = (error: unknown): void => {
     console.error(`配置错误 / configuration error: ${error.variable}: ${error.reason}`);
   } else if (isAppError(error)) {
     const details = Object.keys(error.details).length ? ` ${JSON.stringify(error.details)}` : '';
-    console.error(`错误 / error [${error.code}]: ${messageOf(error.code, 'zh-CN', error.details)} / ${messageOf(error.code, 'en', error.details)}${details}`);
+    console.error(
+      `错误 / error [${error.code}]: ${messageOf(error.code, 'zh-CN', error.details)} / ${messageOf(error.code, 'en', error.details)}${details}`,
+    );
   } else if (error instanceof ZodError) {
-    for (const issue of error.issues) console.error(`错误 / error: ${issue.path.join('.') || 'input'}: ${issue.message}`);
+    for (const issue of error.issues)
+      console.error(`错误 / error: ${issue.path.join('.') || 'input'}: ${issue.message}`);
   } else {
     console.error(`错误 / error: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -27,7 +30,10 @@ export const reportCliError = (error: unknown): void => {
  * Opens the configured database for one command and closes it afterwards. Commands that
  * write first bring the schema up to date, so they work on a database never served yet.
  */
-export const withDatabase = async <T>(work: (db: Db, config: Config) => Promise<T>, { migrate = false } = {}): Promise<T> => {
+export const withDatabase = async <T>(
+  work: (db: Db, config: Config) => Promise<T>,
+  { migrate = false } = {},
+): Promise<T> => {
   const config = loadConfig();
   const db = createDatabase(databaseOptionsFromConfig(config));
   try {

@@ -4,7 +4,9 @@ import { describeFirstRun, startServer } from '../server.js';
 
 export const serveCommand = () =>
   new Command('serve')
-    .description('Start the HTTP server (applies migrations; creates the first administrator on an empty database)')
+    .description(
+      'Start the HTTP server (applies migrations; creates the first administrator on an empty database)',
+    )
     .option('-p, --port <port>', 'port to listen on (overrides PORT)')
     .option('--host <host>', 'interface to listen on (overrides HOST)')
     .action(async (options: { port?: string; host?: string }) => {

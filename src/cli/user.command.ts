@@ -21,25 +21,35 @@ export const userCommand = () => {
     .addOption(new Option('-r, --role <role>', 'role to grant').choices([...roles]))
     .option('-u, --unit <code>', 'unit code the role applies to (with its subtree)')
     .option('--password-stdin', 'read the password from standard input')
-    .action(async (username: string, options: { name: string; role?: Role; unit?: string; passwordStdin?: boolean }) => {
-      if (Boolean(options.role) !== Boolean(options.unit)) throw new Error('--role and --unit go together');
-      const given = await passwordFrom(options);
-      const password = given ?? generatePassword();
-      await withDatabase(
-        async (db) => {
-          const deps = { db, clock: systemClock, actor: systemActor('cli') };
-          const grants = options.role && options.unit ? [{ role: options.role, unitId: (await getUnitByCode({ code: options.unit }, deps)).id }] : [];
-          const created = await createUser({ username, displayName: options.name, password, grants }, deps);
-          console.log(`已创建用户 / created user ${created.username} (id ${created.id})`);
-          if (!given) console.log(`密码 / password: ${password}`);
-        },
-        { migrate: true },
-      );
-    });
+    .action(
+      async (
+        username: string,
+        options: { name: string; role?: Role; unit?: string; passwordStdin?: boolean },
+      ) => {
+        if (Boolean(options.role) !== Boolean(options.unit)) throw new Error('--role and --unit go together');
+        const given = await passwordFrom(options);
+        const password = given ?? generatePassword();
+        await withDatabase(
+          async (db) => {
+            const deps = { db, clock: systemClock, actor: systemActor('cli') };
+            const grants =
+              options.role && options.unit
+                ? [{ role: options.role, unitId: (await getUnitByCode({ code: options.unit }, deps)).id }]
+                : [];
+            const created = await createUser({ username, displayName: options.name, password, grants }, deps);
+            console.log(`已创建用户 / created user ${created.username} (id ${created.id})`);
+            if (!given) console.log(`密码 / password: ${password}`);
+          },
+          { migrate: true },
+        );
+      },
+    );
 
   user
     .command('reset-password')
-    .description("Set a new password for a user (ends the user's sessions); prints a generated one unless --password-stdin is given")
+    .description(
+      "Set a new password for a user (ends the user's sessions); prints a generated one unless --password-stdin is given",
+    )
     .argument('<username>', 'login name')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (username: string, options: { passwordStdin?: boolean }) => {

@@ -7,7 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'guankong-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const env = { ...process.env, GUANKONG_DATA_DIR: dir, GUANKONG_DATABASE_URL: path.join(dir, 'cli.sqlite'), LOG_LEVEL: 'silent' };
+const env = {
+  ...process.env,
+  GUANKONG_DATA_DIR: dir,
+  GUANKONG_DATABASE_URL: path.join(dir, 'cli.sqlite'),
+  LOG_LEVEL: 'silent',
+};
 
 /** Runs the real CLI entry point (TypeScript through tsx, as `npm run guankong` would run the built one). */
 const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) => {
@@ -34,7 +39,9 @@ describe('guankong CLI', () => {
     const migrate = cli(['migrate']);
     expect(migrate.code, migrate.err).toBe(0);
     expect(migrate.out).toContain('0001_org_units_people_users');
-    const created = cli(['user', 'create', 'zhang.wei', '--name', '张伟'], { input: 'a very long password\n' });
+    const created = cli(['user', 'create', 'zhang.wei', '--name', '张伟'], {
+      input: 'a very long password\n',
+    });
     expect(created.code, created.err).toBe(0);
     expect(created.out).toContain('zhang.wei');
     expect(created.out).not.toContain('a very long password');
@@ -50,7 +57,9 @@ describe('guankong CLI', () => {
     const missing = cli(['user', 'reset-password', 'nobody']);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('org.user_not_found');
-    const shortPassword = cli(['user', 'create', 'short.pw', '--name', 'S', '--password-stdin'], { input: 'short\n' });
+    const shortPassword = cli(['user', 'create', 'short.pw', '--name', 'S', '--password-stdin'], {
+      input: 'short\n',
+    });
     expect(shortPassword.code).toBe(1);
     expect(shortPassword.err).toContain('password');
     const badConfig = cli(['migrate'], { env: { PORT: 'eighty' } });

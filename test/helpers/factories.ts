@@ -17,15 +17,28 @@ export const systemDeps = (db: Db, clock: Clock = systemClock) => ({ db, clock, 
 
 /** A unit with unique code; overrides as in Outline's factories. */
 export const buildUnit = (db: Db, overrides: Partial<CreateUnitInput> & { kind?: UnitKind } = {}) =>
-  createUnit({ parentId: null, code: `U-${next()}`, name: `单元 ${sequence}`, kind: 'company', ...overrides }, systemDeps(db));
+  createUnit(
+    { parentId: null, code: `U-${next()}`, name: `单元 ${sequence}`, kind: 'company', ...overrides },
+    systemDeps(db),
+  );
 
 export const buildPerson = (db: Db, overrides: Partial<CreatePersonInput> & { unitId: number }) =>
   createPerson({ name: `员工 ${next()}`, ...overrides }, systemDeps(db));
 
 /** A user with the given grants and the returned actor as the services would see him. */
-export const buildUser = async (db: Db, grants: Grant[], overrides: { username?: string; personId?: number } = {}) => {
+export const buildUser = async (
+  db: Db,
+  grants: Grant[],
+  overrides: { username?: string; personId?: number } = {},
+) => {
   const user = await createUser(
-    { username: overrides.username ?? `user-${next()}`, displayName: `用户 ${sequence}`, password: testPassword, grants, personId: overrides.personId ?? null },
+    {
+      username: overrides.username ?? `user-${next()}`,
+      displayName: `用户 ${sequence}`,
+      password: testPassword,
+      grants,
+      personId: overrides.personId ?? null,
+    },
     systemDeps(db),
   );
   const actor: Actor = { kind: 'user', userId: user.id, name: user.displayName, grants };

@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import type { Insertable } from 'kysely';
+import type { AuditLogTable } from './audit.tables.js';
 import type { Executor } from '../../platform/db/database.js';
 import { dialectOf } from '../../platform/db/database.js';
 import type { ScopeRoots } from '../../platform/access.js';
@@ -14,23 +16,8 @@ export const lockChain = async (tx: Executor): Promise<void> => {
 export const lastRow = (tx: Executor) =>
   tx.selectFrom('auditLog').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
 
-export const insertRow = (
-  tx: Executor,
-  row: {
-    id: number;
-    at: string;
-    actorId: number | null;
-    actorName: string;
-    action: string;
-    entity: string;
-    entityId: string;
-    unitId: number | null;
-    beforeJson: string | null;
-    afterJson: string | null;
-    prevHash: string;
-    hash: string;
-  },
-) => tx.insertInto('auditLog').values(row).execute();
+export const insertRow = (tx: Executor, row: Insertable<AuditLogTable>) =>
+  tx.insertInto('auditLog').values(row).execute();
 
 /** Rows in id order after `afterId`, a batch at a time, for verification. */
 export const rowsAfter = (db: Executor, afterId: number, limit: number) =>

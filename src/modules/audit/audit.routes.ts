@@ -9,7 +9,14 @@ import { listAuditEvents } from './audit.service.js';
 export const auditRoutes = (ctx: AppContext) => async (root: FastifyInstance) => {
   root.withTypeProvider<ZodTypeProvider>().get(
     '/api/v1/audit-events',
-    { schema: { tags: ['audit'], summary: 'The audit trail within the caller scope', querystring: ZAuditQuery, response: { 200: ZPaged(ZAuditEvent) } } },
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit trail within the caller scope',
+        querystring: ZAuditQuery,
+        response: { 200: ZPaged(ZAuditEvent) },
+      },
+    },
     async (req) => listAuditEvents(req.query, depsOf(ctx, req)),
   );
 };

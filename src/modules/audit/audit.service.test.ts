@@ -17,8 +17,12 @@ const withoutGuard = async (db: Db, work: () => Promise<unknown>) => {
     await sql`drop trigger audit_log_no_update`.execute(db);
     await sql`drop trigger audit_log_no_delete`.execute(db);
     await work();
-    await sql`create trigger audit_log_no_update before update on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
-    await sql`create trigger audit_log_no_delete before delete on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
+    await sql`create trigger audit_log_no_update before update on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(
+      db,
+    );
+    await sql`create trigger audit_log_no_delete before delete on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(
+      db,
+    );
   }
 };
 
@@ -36,7 +40,9 @@ describeEachDialect('audit log', (ctx) => {
   it('refuses updates and deletes at the storage level', async () => {
     const { db } = ctx();
     await buildUnit(db);
-    await expect(db.updateTable('auditLog').set({ actorName: 'mallory' }).execute()).rejects.toThrow(/append-only/);
+    await expect(db.updateTable('auditLog').set({ actorName: 'mallory' }).execute()).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.deleteFrom('auditLog').execute()).rejects.toThrow(/append-only/);
   });
 
@@ -46,25 +52,36 @@ describeEachDialect('audit log', (ctx) => {
     const { db } = own;
     onTestFinished(() => own.destroy());
     const unit = await buildUnit(db);
-    for (const name of ['a', 'b', 'c', 'd']) await updateUnit({ unitId: unit.id, patch: { name } }, systemDeps(db));
+    for (const name of ['a', 'b', 'c', 'd'])
+      await updateUnit({ unitId: unit.id, patch: { name } }, systemDeps(db));
     const rows = await db.selectFrom('auditLog').select(['id']).orderBy('id').execute();
     const edited = rows[1]!.id;
     const deleted = rows[3]!.id;
     await withoutGuard(db, async () => {
-      await db.updateTable('auditLog').set({ afterJson: '{"name":"forged"}' }).where('id', '=', edited).execute();
+      await db
+        .updateTable('auditLog')
+        .set({ afterJson: '{"name":"forged"}' })
+        .where('id', '=', edited)
+        .execute();
       await db.deleteFrom('auditLog').where('id', '=', deleted).execute();
     });
     const result = await verifyAuditChain({ batchSize: 2 }, { db }); // small batches cross the batch boundary
     expect(result.ok).toBe(false);
     expect(result.problems).toContainEqual(expect.objectContaining({ id: edited, problem: 'edited' }));
-    expect(result.problems).toContainEqual(expect.objectContaining({ id: deleted + 1, problem: 'missing_before' }));
+    expect(result.problems).toContainEqual(
+      expect.objectContaining({ id: deleted + 1, problem: 'missing_before' }),
+    );
     expect(result.problems.map((p) => p.id)).not.toContain(rows[0]!.id);
   });
 
   it('keeps the chain linear under concurrent writers', async () => {
     const { db } = ctx();
     const unit = await buildUnit(db);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => updateUnit({ unitId: unit.id, patch: { sortOrder: i } }, systemDeps(db))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        updateUnit({ unitId: unit.id, patch: { sortOrder: i } }, systemDeps(db)),
+      ),
+    );
     expect((await verifyAuditChain({}, { db })).ok).toBe(true);
   });
 });

@@ -20,7 +20,9 @@ export type RecordAuditInput = {
 /** Secrets never enter the trail, whatever a caller passes. */
 const redactedKeys = new Set(['passwordHash', 'password', 'tokenHash', 'csrfToken', 'secret']);
 const toJson = (value: object | null | undefined): string | null =>
-  value == null ? null : JSON.stringify(value, (key, v: unknown) => (redactedKeys.has(key) ? '[redacted]' : v));
+  value == null
+    ? null
+    : JSON.stringify(value, (key, v: unknown) => (redactedKeys.has(key) ? '[redacted]' : v));
 
 /**
  * Appends one row to the hash-chained audit log. Call it inside the transaction that makes

@@ -2,7 +2,8 @@ import type { Insertable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import type { ApiTokenTable, SessionTable } from './auth.tables.js';
 
-export const insertSession = (db: Executor, values: Insertable<SessionTable>) => db.insertInto('sessions').values(values).execute();
+export const insertSession = (db: Executor, values: Insertable<SessionTable>) =>
+  db.insertInto('sessions').values(values).execute();
 
 export const findSession = (db: Executor, id: string) =>
   db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
@@ -14,7 +15,8 @@ export const touchSession = (db: Executor, id: string, lastSeenAt: string, expir
 export const restampSession = (db: Executor, id: string, createdAt: string) =>
   db.updateTable('sessions').set({ createdAt }).where('id', '=', id).execute();
 
-export const deleteSession = (db: Executor, id: string) => db.deleteFrom('sessions').where('id', '=', id).execute();
+export const deleteSession = (db: Executor, id: string) =>
+  db.deleteFrom('sessions').where('id', '=', id).execute();
 
 export const deleteSessionsOfUser = (db: Executor, userId: number, exceptId?: string) => {
   let query = db.deleteFrom('sessions').where('userId', '=', userId);
@@ -22,16 +24,23 @@ export const deleteSessionsOfUser = (db: Executor, userId: number, exceptId?: st
   return query.execute();
 };
 
-export const deleteExpiredSessions = (db: Executor, now: string) => db.deleteFrom('sessions').where('expiresAt', '<', now).execute();
+export const deleteExpiredSessions = (db: Executor, now: string) =>
+  db.deleteFrom('sessions').where('expiresAt', '<', now).execute();
 
-export const recordLoginAttempt = (db: Executor, values: { username: string; ip: string; at: string; success: boolean }) =>
+export const recordLoginAttempt = (
+  db: Executor,
+  values: { username: string; ip: string; at: string; success: boolean },
+) =>
   db
     .insertInto('loginAttempts')
     .values({ ...values, success: values.success ? 1 : 0 })
     .execute();
 
 /** Failed logins since `since` for a username and for an address, and the oldest of them. */
-export const countFailures = async (db: Executor, { username, ip, since }: { username: string; ip: string; since: string }) => {
+export const countFailures = async (
+  db: Executor,
+  { username, ip, since }: { username: string; ip: string; since: string },
+) => {
   const count = (column: 'username' | 'ip', value: string) =>
     db
       .selectFrom('loginAttempts')
@@ -56,7 +65,13 @@ export const insertApiToken = (db: Executor, values: Insertable<ApiTokenTable>) 
   db.insertInto('apiTokens').values(values).returningAll().executeTakeFirstOrThrow();
 
 export const listApiTokens = (db: Executor, userId: number) =>
-  db.selectFrom('apiTokens').selectAll().where('userId', '=', userId).where('revokedAt', 'is', null).orderBy('id', 'desc').execute();
+  db
+    .selectFrom('apiTokens')
+    .selectAll()
+    .where('userId', '=', userId)
+    .where('revokedAt', 'is', null)
+    .orderBy('id', 'desc')
+    .execute();
 
 export const findApiTokenByHash = (db: Executor, tokenHash: string) =>
   db.selectFrom('apiTokens').selectAll().where('tokenHash', '=', tokenHash).executeTakeFirst();

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { permissions, roles } from '../../platform/access.js';
 import { ZPassword } from '../org/org.schema.js';
 
-export const ZLoginInput = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
+export const ZLoginInput = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(200),
+});
 export type LoginInput = z.infer<typeof ZLoginInput>;
 
 export const ZMe = z
@@ -21,7 +24,9 @@ export type Me = z.infer<typeof ZMe>;
 
 export const ZSessionReply = z.object({ user: ZMe, csrfToken: z.string() });
 
-export const ZChangePasswordInput = z.object({ currentPassword: z.string().min(1).max(200), newPassword: ZPassword }).strict();
+export const ZChangePasswordInput = z
+  .object({ currentPassword: z.string().min(1).max(200), newPassword: ZPassword })
+  .strict();
 export type ChangePasswordInput = z.infer<typeof ZChangePasswordInput>;
 
 export const ZUpdateMeInput = z
@@ -42,6 +47,9 @@ export const ZApiToken = z
 export type ApiToken = z.infer<typeof ZApiToken>;
 
 export const ZCreateApiTokenInput = z
-  .object({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().min(1).max(3650).optional() })
+  .object({
+    name: z.string().trim().min(1).max(100),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
   .strict();
 export type CreateApiTokenInput = z.infer<typeof ZCreateApiTokenInput>;

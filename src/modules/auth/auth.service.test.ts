@@ -24,7 +24,12 @@ describeEachDialect('auth service', (ctx) => {
     const { db } = ctx();
     // The factories stamp the user with the real time; sessions must start after it.
     const clock = manualClock(new Date(Date.now() + 60_000));
-    const deps: AuthDeps = { db, clock, secret: 'a-test-secret-that-is-long-enough-1234', sessionTtlHours: 8 };
+    const deps: AuthDeps = {
+      db,
+      clock,
+      secret: 'a-test-secret-that-is-long-enough-1234',
+      sessionTtlHours: 8,
+    };
     const unit = await buildUnit(db);
     const { user, actor } = await buildUser(db, [grant('manager', unit.id)]);
     return { db, clock, deps, unit, user, actor };
@@ -35,7 +40,11 @@ describeEachDialect('auth service', (ctx) => {
     const result = await login({ username: user.username, password: testPassword, ip: '10.0.0.1' }, deps);
     expect(result.me.permissions).toEqual(['org.read', 'org.write', 'audit.read']);
     const session = await authenticateSession({ token: result.sessionToken }, deps);
-    expect(session?.actor).toMatchObject({ kind: 'user', userId: user.id, grants: [{ role: 'manager', unitId: unit.id }] });
+    expect(session?.actor).toMatchObject({
+      kind: 'user',
+      userId: user.id,
+      grants: [{ role: 'manager', unitId: unit.id }],
+    });
     expect(session?.csrfToken).toBe(result.csrfToken);
     // Only a keyed hash of the token is stored.
     const stored = await db.selectFrom('sessions').select('id').where('userId', '=', user.id).execute();
@@ -44,10 +53,14 @@ describeEachDialect('auth service', (ctx) => {
 
   it('refuses a wrong password and an unknown user with the same error', async () => {
     const { deps, user } = await setup();
-    await expect(login({ username: user.username, password: 'wrong password', ip: '10.0.0.2' }, deps)).rejects.toMatchObject({
+    await expect(
+      login({ username: user.username, password: 'wrong password', ip: '10.0.0.2' }, deps),
+    ).rejects.toMatchObject({
       code: 'auth.invalid_credentials',
     });
-    await expect(login({ username: 'nobody-here', password: 'x', ip: '10.0.0.2' }, deps)).rejects.toMatchObject({
+    await expect(
+      login({ username: 'nobody-here', password: 'x', ip: '10.0.0.2' }, deps),
+    ).rejects.toMatchObject({
       code: 'auth.invalid_credentials',
     });
   });
@@ -55,21 +68,33 @@ describeEachDialect('auth service', (ctx) => {
   it('rate-limits failed logins per username, and lets the user in again after the window', async () => {
     const { deps, user, clock } = await setup();
     for (let i = 0; i < maxFailuresPerUser; i += 1) {
-      await expect(login({ username: user.username, password: 'bad', ip: `10.1.0.${i}` }, deps)).rejects.toMatchObject({
+      await expect(
+        login({ username: user.username, password: 'bad', ip: `10.1.0.${i}` }, deps),
+      ).rejects.toMatchObject({
         code: 'auth.invalid_credentials',
       });
     }
     // Even the right password is refused while locked, from any address.
-    const locked = await login({ username: user.username, password: testPassword, ip: '10.9.9.9' }, deps).catch((e: unknown) => e);
+    const locked = await login(
+      { username: user.username, password: testPassword, ip: '10.9.9.9' },
+      deps,
+    ).catch((e: unknown) => e);
     expect(locked).toMatchObject({ code: 'auth.rate_limited' });
-    expect((locked as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds).toBeGreaterThan(800);
+    expect((locked as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds).toBeGreaterThan(
+      800,
+    );
     clock.advance(16 * 60 * 1000);
-    await expect(login({ username: user.username, password: testPassword, ip: '10.9.9.9' }, deps)).resolves.toBeTruthy();
+    await expect(
+      login({ username: user.username, password: testPassword, ip: '10.9.9.9' }, deps),
+    ).resolves.toBeTruthy();
   });
 
   it('expires a session after its idle time, and slides the expiry while it is used', async () => {
     const { deps, user, clock } = await setup();
-    const { sessionToken } = await login({ username: user.username, password: testPassword, ip: '10.0.0.3' }, deps);
+    const { sessionToken } = await login(
+      { username: user.username, password: testPassword, ip: '10.0.0.3' },
+      deps,
+    );
     clock.advance(7 * 3600_000);
     expect(await authenticateSession({ token: sessionToken }, deps)).not.toBeNull(); // slides to +8h from here
     clock.advance(7 * 3600_000);
@@ -87,13 +112,24 @@ describeEachDialect('auth service', (ctx) => {
 
     const b = await login({ username: user.username, password: testPassword, ip: '10.0.0.4' }, deps);
     (deps.clock as ReturnType<typeof manualClock>).advance(1000);
-    await resetUserPassword({ userId: user.id, password: 'a brand new password' }, { db, clock: deps.clock, actor: systemActor() });
+    await resetUserPassword(
+      { userId: user.id, password: 'a brand new password' },
+      { db, clock: deps.clock, actor: systemActor() },
+    );
     expect(await authenticateSession({ token: b.sessionToken }, deps)).toBeNull();
 
-    const c = await login({ username: user.username, password: 'a brand new password', ip: '10.0.0.4' }, deps);
-    await updateUser({ userId: user.id, patch: { active: false } }, { db, clock: deps.clock, actor: systemActor() });
+    const c = await login(
+      { username: user.username, password: 'a brand new password', ip: '10.0.0.4' },
+      deps,
+    );
+    await updateUser(
+      { userId: user.id, patch: { active: false } },
+      { db, clock: deps.clock, actor: systemActor() },
+    );
     expect(await authenticateSession({ token: c.sessionToken }, deps)).toBeNull();
-    await expect(login({ username: user.username, password: 'a brand new password', ip: '10.0.0.4' }, deps)).rejects.toMatchObject({
+    await expect(
+      login({ username: user.username, password: 'a brand new password', ip: '10.0.0.4' }, deps),
+    ).rejects.toMatchObject({
       code: 'auth.invalid_credentials',
     });
   });
@@ -104,21 +140,34 @@ describeEachDialect('auth service', (ctx) => {
     const other = await login({ username: user.username, password: testPassword, ip: '10.0.0.6' }, deps);
     const currentSession = await authenticateSession({ token: current.sessionToken }, deps);
     await expect(
-      changePassword({ currentPassword: 'not it', newPassword: 'another long password', userId: user.id }, { ...deps, actor }),
+      changePassword(
+        { currentPassword: 'not it', newPassword: 'another long password', userId: user.id },
+        { ...deps, actor },
+      ),
     ).rejects.toMatchObject({ code: 'auth.wrong_password' });
     (deps.clock as ReturnType<typeof manualClock>).advance(1000);
     await changePassword(
-      { currentPassword: testPassword, newPassword: 'another long password', userId: user.id, sessionId: currentSession!.sessionId },
+      {
+        currentPassword: testPassword,
+        newPassword: 'another long password',
+        userId: user.id,
+        sessionId: currentSession!.sessionId,
+      },
       { ...deps, actor },
     );
     expect(await authenticateSession({ token: current.sessionToken }, deps)).not.toBeNull();
     expect(await authenticateSession({ token: other.sessionToken }, deps)).toBeNull();
-    await expect(login({ username: user.username, password: 'another long password', ip: '10.0.0.7' }, deps)).resolves.toBeTruthy();
+    await expect(
+      login({ username: user.username, password: 'another long password', ip: '10.0.0.7' }, deps),
+    ).resolves.toBeTruthy();
   });
 
   it('issues API tokens that authenticate until revoked or expired', async () => {
     const { deps, user, actor, clock } = await setup();
-    const { token, secret } = await createApiToken({ name: 'CLI', userId: user.id, expiresInDays: 1 }, { ...deps, actor });
+    const { token, secret } = await createApiToken(
+      { name: 'CLI', userId: user.id, expiresInDays: 1 },
+      { ...deps, actor },
+    );
     expect(secret.startsWith('gk_')).toBe(true);
     expect(token.tokenPrefix).toBe(secret.slice(0, 8));
     expect((await authenticateApiToken({ token: secret }, deps))?.actor.userId).toBe(user.id);
@@ -130,7 +179,9 @@ describeEachDialect('auth service', (ctx) => {
     expect((await listApiTokens({ userId: user.id }, deps)).map((t) => t.name)).toContain('integration');
     await revokeApiToken({ tokenId: second.token.id, userId: user.id }, { ...deps, actor });
     expect(await authenticateApiToken({ token: second.secret }, deps)).toBeNull();
-    await expect(revokeApiToken({ tokenId: second.token.id, userId: user.id }, { ...deps, actor })).rejects.toMatchObject({
+    await expect(
+      revokeApiToken({ tokenId: second.token.id, userId: user.id }, { ...deps, actor }),
+    ).rejects.toMatchObject({
       code: 'auth.token_not_found',
     });
   });
@@ -140,12 +191,20 @@ describeEachDialect('auth service', (ctx) => {
     const old = await login({ username: user.username, password: testPassword, ip: '10.0.0.8' }, deps);
     clock.advance(9 * 3600_000);
     const fresh = await login({ username: user.username, password: testPassword, ip: '10.0.0.8' }, deps);
-    const runner = createJobRunner({ db, clock, workerId: 'test', handlers: {}, sweeps: [authHousekeepingSweep] });
+    const runner = createJobRunner({
+      db,
+      clock,
+      workerId: 'test',
+      handlers: {},
+      sweeps: [authHousekeepingSweep],
+    });
     const counts = await runner.runOnce();
     expect(counts.done).toBe(1);
     const remaining = await db.selectFrom('sessions').select('id').where('userId', '=', user.id).execute();
     expect(remaining).toHaveLength(1);
-    expect((await authenticateSession({ token: fresh.sessionToken }, deps))?.sessionId).toBe(remaining[0]?.id);
+    expect((await authenticateSession({ token: fresh.sessionToken }, deps))?.sessionId).toBe(
+      remaining[0]?.id,
+    );
     expect(await authenticateSession({ token: old.sessionToken }, deps)).toBeNull();
   });
 });

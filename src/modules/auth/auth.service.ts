@@ -47,11 +47,22 @@ export const meOf = (account: Account): Me => {
 export type Authenticated = { actor: Actor; me: Me; account: Account };
 export type SessionAuthenticated = Authenticated & { sessionId: string; csrfToken: string };
 
-const rateLimit = async ({ username, ip }: { username: string; ip: string }, { db, clock }: Pick<AuthDeps, 'db' | 'clock'>) => {
+const rateLimit = async (
+  { username, ip }: { username: string; ip: string },
+  { db, clock }: Pick<AuthDeps, 'db' | 'clock'>,
+) => {
   const now = clock.now().getTime();
-  const failures = await authRepo.countFailures(db, { username, ip, since: new Date(now - loginWindowMs).toISOString() });
+  const failures = await authRepo.countFailures(db, {
+    username,
+    ip,
+    since: new Date(now - loginWindowMs).toISOString(),
+  });
   const oldest =
-    failures.byUser >= maxFailuresPerUser ? failures.oldestByUser : failures.byIp >= maxFailuresPerIp ? failures.oldestByIp : null;
+    failures.byUser >= maxFailuresPerUser
+      ? failures.oldestByUser
+      : failures.byIp >= maxFailuresPerIp
+        ? failures.oldestByIp
+        : null;
   if (oldest) {
     const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(oldest) + loginWindowMs - now) / 1000));
     throw new AppError('auth.rate_limited', { retryAfterSeconds });
@@ -69,7 +80,9 @@ export const login = async (
   const { db, clock, secret, sessionTtlHours } = deps;
   await rateLimit({ username, ip }, deps);
   const account = await findAccount({ username }, { db });
-  const valid = account ? await verifyPassword(account.passwordHash, password) : (await burnPasswordCheck(password), false);
+  const valid = account
+    ? await verifyPassword(account.passwordHash, password)
+    : (await burnPasswordCheck(password), false);
   const at = clock.now().toISOString();
   if (!account || !valid || !account.active) {
     await authRepo.recordLoginAttempt(db, { username, ip, at, success: false });
@@ -97,7 +110,10 @@ export const login = async (
  * The user behind a session cookie, or null when the session is unknown, expired, older
  * than the last password change, or its user is deactivated.
  */
-export const authenticateSession = async ({ token }: { token: string }, deps: AuthDeps): Promise<SessionAuthenticated | null> => {
+export const authenticateSession = async (
+  { token }: { token: string },
+  deps: AuthDeps,
+): Promise<SessionAuthenticated | null> => {
   const { db, clock, secret, sessionTtlHours } = deps;
   const id = hashToken(secret, token);
   const session = await authRepo.findSession(db, id);
@@ -107,7 +123,12 @@ export const authenticateSession = async ({ token }: { token: string }, deps: Au
   if (!account || !account.active) return null;
   if (account.passwordChangedAt && session.createdAt < account.passwordChangedAt) return null;
   if (now.getTime() - Date.parse(session.lastSeenAt) > touchEveryMs) {
-    await authRepo.touchSession(db, id, now.toISOString(), new Date(now.getTime() + sessionTtlHours * 3600_000).toISOString());
+    await authRepo.touchSession(
+      db,
+      id,
+      now.toISOString(),
+      new Date(now.getTime() + sessionTtlHours * 3600_000).toISOString(),
+    );
   }
   return { actor: actorOf(account), me: meOf(account), account, sessionId: id, csrfToken: session.csrfToken };
 };
@@ -122,12 +143,18 @@ export const logout = async ({ sessionId }: { sessionId: string }, { db }: Pick<
  * the user end; the current one is re-stamped so that it stays valid.
  */
 export const changePassword = async (
-  { currentPassword, newPassword, userId, sessionId }: ChangePasswordInput & { userId: number; sessionId?: string | undefined },
+  {
+    currentPassword,
+    newPassword,
+    userId,
+    sessionId,
+  }: ChangePasswordInput & { userId: number; sessionId?: string | undefined },
   deps: AuthDeps & { actor: Actor },
 ): Promise<void> => {
   const { db, clock, actor } = deps;
   const account = await findAccount({ userId }, { db });
-  if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) throw new AppError('auth.wrong_password');
+  if (!account || !(await verifyPassword(account.passwordHash, currentPassword)))
+    throw new AppError('auth.wrong_password');
   const passwordHash = await hashPassword(newPassword);
   await db.transaction().execute(async (tx) => {
     await setOwnPasswordHash({ userId, passwordHash }, { db: tx, clock, actor });
@@ -166,7 +193,11 @@ export const createApiToken = async (
       revokedAt: null,
     });
     const token = toApiToken(row);
-    await recordAudit(tx, { action: 'api_token.create', entity: 'api_token', entityId: row.id, after: token }, { actor, clock });
+    await recordAudit(
+      tx,
+      { action: 'api_token.create', entity: 'api_token', entityId: row.id, after: token },
+      { actor, clock },
+    );
     return { token, secret };
   });
 };
@@ -174,18 +205,28 @@ export const createApiToken = async (
 export const listApiTokens = async ({ userId }: { userId: number }, { db }: Pick<AuthDeps, 'db'>) =>
   (await authRepo.listApiTokens(db, userId)).map(toApiToken);
 
-export const revokeApiToken = async ({ tokenId, userId }: { tokenId: number; userId: number }, deps: AuthDeps & { actor: Actor }) => {
+export const revokeApiToken = async (
+  { tokenId, userId }: { tokenId: number; userId: number },
+  deps: AuthDeps & { actor: Actor },
+) => {
   const { db, clock, actor } = deps;
   await db.transaction().execute(async (tx) => {
     const result = await authRepo.revokeApiToken(tx, tokenId, userId, clock.now().toISOString());
     if (Number(result.numUpdatedRows) === 0) throw new AppError('auth.token_not_found', { tokenId });
-    await recordAudit(tx, { action: 'api_token.revoke', entity: 'api_token', entityId: tokenId }, { actor, clock });
+    await recordAudit(
+      tx,
+      { action: 'api_token.revoke', entity: 'api_token', entityId: tokenId },
+      { actor, clock },
+    );
   });
   notifyAccessChanged();
 };
 
 /** The user behind a `Bearer gk_…` token, or null when unknown, revoked, expired or deactivated. */
-export const authenticateApiToken = async ({ token }: { token: string }, deps: AuthDeps): Promise<Authenticated | null> => {
+export const authenticateApiToken = async (
+  { token }: { token: string },
+  deps: AuthDeps,
+): Promise<Authenticated | null> => {
   const { db, clock, secret } = deps;
   const row = await authRepo.findApiTokenByHash(db, hashToken(secret, token));
   const now = clock.now();

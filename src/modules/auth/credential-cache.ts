@@ -13,7 +13,15 @@ export type CredentialCache<T> = {
   clear: () => void;
 };
 
-export const createCredentialCache = <T>({ ttlMs, max, clock }: { ttlMs: number; max: number; clock: Clock }): CredentialCache<T> => {
+export const createCredentialCache = <T>({
+  ttlMs,
+  max,
+  clock,
+}: {
+  ttlMs: number;
+  max: number;
+  clock: Clock;
+}): CredentialCache<T> => {
   const entries = new Map<string, { value: T; until: number }>();
   return {
     get: (key) => {

@@ -64,7 +64,15 @@ const demoTree: DemoUnit = {
   ],
 };
 
-type DemoPerson = [unit: string, name: string, employeeNo: string, level: string, position: string, city: string, phone: string];
+type DemoPerson = [
+  unit: string,
+  name: string,
+  employeeNo: string,
+  level: string,
+  position: string,
+  city: string,
+  phone: string,
+];
 
 const demoPeople: DemoPerson[] = [
   ['GK', '王建国', 'E0001', '总监', '总经理', '武汉', '13800000001'],
@@ -103,7 +111,10 @@ export const seedDemoOrganisation = async (
 ): Promise<{ units: number; people: number; usernames: string[] }> => {
   const unitIds = new Map<string, number>();
   const walk = async (unit: DemoUnit, parentId: number | null, order: number) => {
-    const created = await createUnit({ parentId, code: unit.code, name: unit.name, nameEn: unit.nameEn, kind: unit.kind, sortOrder: order }, deps);
+    const created = await createUnit(
+      { parentId, code: unit.code, name: unit.name, nameEn: unit.nameEn, kind: unit.kind, sortOrder: order },
+      deps,
+    );
     unitIds.set(unit.code, created.id);
     for (const [index, child] of (unit.children ?? []).entries()) await walk(child, created.id, index);
   };
@@ -111,14 +122,29 @@ export const seedDemoOrganisation = async (
   const personIds = new Map<string, number>();
   for (const [unit, name, employeeNo, level, position, city, phone] of demoPeople) {
     const person = await createPerson(
-      { unitId: unitIds.get(unit) as number, name, employeeNo, level, position, city, region: city === '大同' ? '山西' : '湖北', phone },
+      {
+        unitId: unitIds.get(unit) as number,
+        name,
+        employeeNo,
+        level,
+        position,
+        city,
+        region: city === '大同' ? '山西' : '湖北',
+        phone,
+      },
       deps,
     );
     personIds.set(employeeNo, person.id);
   }
   for (const [username, displayName, employeeNo, role, unit] of demoUsers) {
     await createUser(
-      { username, displayName, password: demoPassword, personId: personIds.get(employeeNo) ?? null, grants: [{ role, unitId: unitIds.get(unit) as number }] },
+      {
+        username,
+        displayName,
+        password: demoPassword,
+        personId: personIds.get(employeeNo) ?? null,
+        grants: [{ role, unitId: unitIds.get(unit) as number }],
+      },
       deps,
     );
   }

@@ -77,7 +77,10 @@ export const orgMigrations: Record<string, Migration> = {
         .addColumn('id', 'integer', (c) => c.primaryKey())
         .addColumn('version', 'integer', (c) => c.notNull())
         .execute();
-      await db.insertInto('unit_tree_version' as never).values({ id: 1, version: 0 } as never).execute();
+      await db
+        .insertInto('unit_tree_version' as never)
+        .values({ id: 1, version: 0 } as never)
+        .execute();
     },
   },
 };

@@ -17,16 +17,32 @@ describeEachDialect('org API', (ctx) => {
     app = await createTestApp(db);
     org = await buildOrgTree(db);
     admin = await loginAs(app, (await buildUser(db, [grant('admin', org.company.id)])).user.username);
-    gridManager = await loginAs(app, (await buildUser(db, [grant('manager', org.eastGrid1.id)])).user.username);
+    gridManager = await loginAs(
+      app,
+      (await buildUser(db, [grant('manager', org.eastGrid1.id)])).user.username,
+    );
     viewer = await loginAs(app, (await buildUser(db, [grant('viewer', org.company.id)])).user.username);
   });
   afterAll(() => app.close());
 
   it('creates a unit and a person, edits and reads back their audit trail', async () => {
-    const unit = await admin.request('POST', '/api/v1/units', { parentId: org.east.id, code: `API-${ctx().dialect}`, name: '接口网格', kind: 'grid' });
+    const unit = await admin.request('POST', '/api/v1/units', {
+      parentId: org.east.id,
+      code: `API-${ctx().dialect}`,
+      name: '接口网格',
+      kind: 'grid',
+    });
     expect(unit.statusCode).toBe(201);
     const unitId = unit.json().id as number;
-    const person = await admin.request('POST', '/api/v1/people', { unitId, name: '接口人员', employeeNo: `A-${ctx().dialect}`, level: '专员', position: '网格经理', city: '武汉', phone: '138 0000 0000' });
+    const person = await admin.request('POST', '/api/v1/people', {
+      unitId,
+      name: '接口人员',
+      employeeNo: `A-${ctx().dialect}`,
+      level: '专员',
+      position: '网格经理',
+      city: '武汉',
+      phone: '138 0000 0000',
+    });
     expect(person.statusCode).toBe(201);
     expect(person.json()).toMatchObject({ unitName: '接口网格', level: '专员', active: true });
     const personId = person.json().id as number;
@@ -34,12 +50,21 @@ describeEachDialect('org API', (ctx) => {
     const patched = await admin.request('PATCH', `/api/v1/people/${personId}`, { position: '客户经理' });
     expect(patched.json().position).toBe('客户经理');
     const trail = await admin.request('GET', `/api/v1/people/${personId}/audit`);
-    expect(trail.json().items.map((e: { action: string }) => e.action)).toEqual(['person.update', 'person.create']);
-    expect(trail.json().items[0]).toMatchObject({ before: { position: '网格经理' }, after: { position: '客户经理' } });
+    expect(trail.json().items.map((e: { action: string }) => e.action)).toEqual([
+      'person.update',
+      'person.create',
+    ]);
+    expect(trail.json().items[0]).toMatchObject({
+      before: { position: '网格经理' },
+      after: { position: '客户经理' },
+    });
 
     const listed = await admin.request('GET', `/api/v1/people?unitId=${org.east.id}&q=接口`);
     expect(listed.json().items.map((p: { id: number }) => p.id)).toEqual([personId]);
-    const notSubtree = await admin.request('GET', `/api/v1/people?unitId=${org.east.id}&subtree=false&q=接口`);
+    const notSubtree = await admin.request(
+      'GET',
+      `/api/v1/people?unitId=${org.east.id}&subtree=false&q=接口`,
+    );
     expect(notSubtree.json().total).toBe(0);
 
     expect((await admin.request('DELETE', `/api/v1/units/${unitId}`)).statusCode).toBe(409);
@@ -92,7 +117,11 @@ describeEachDialect('org API', (ctx) => {
     const session = await asUser.request('GET', '/api/v1/auth/session');
     expect(session.json().user).toMatchObject({ username, roles: ['staff'], permissions: ['org.read'] });
 
-    const duplicate = await admin.request('POST', '/api/v1/users', { username, displayName: 'x', password: 'a long password' });
+    const duplicate = await admin.request('POST', '/api/v1/users', {
+      username,
+      displayName: 'x',
+      password: 'a long password',
+    });
     expect(duplicate.statusCode).toBe(409);
     expect(duplicate.json().error.code).toBe('org.username_taken');
 
@@ -105,12 +134,21 @@ describeEachDialect('org API', (ctx) => {
     const client = await loginAs(app, user.username);
     const me = await client.request('PATCH', '/api/v1/auth/me', { locale: 'en' });
     expect(me.json().locale).toBe('en');
-    const wrong = await client.request('POST', '/api/v1/auth/password', { currentPassword: 'nope', newPassword: 'new password 123' });
+    const wrong = await client.request('POST', '/api/v1/auth/password', {
+      currentPassword: 'nope',
+      newPassword: 'new password 123',
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.code).toBe('auth.wrong_password');
-    const short = await client.request('POST', '/api/v1/auth/password', { currentPassword: 'correct horse battery', newPassword: 'short' });
+    const short = await client.request('POST', '/api/v1/auth/password', {
+      currentPassword: 'correct horse battery',
+      newPassword: 'short',
+    });
     expect(short.json().error.details.issues[0].path).toBe('body.newPassword');
-    const ok = await client.request('POST', '/api/v1/auth/password', { currentPassword: 'correct horse battery', newPassword: 'new password 123' });
+    const ok = await client.request('POST', '/api/v1/auth/password', {
+      currentPassword: 'correct horse battery',
+      newPassword: 'new password 123',
+    });
     expect(ok.statusCode).toBe(204);
     expect((await client.request('GET', '/api/v1/auth/session')).statusCode).toBe(200);
     await expect(loginAs(app, user.username, 'new password 123')).resolves.toBeTruthy();
@@ -120,7 +158,10 @@ describeEachDialect('org API', (ctx) => {
   });
 
   it('limits the audit trail to the reader’s scope', async () => {
-    const auditor = await loginAs(app, (await buildUser(ctx().db, [grant('auditor', org.west.id)])).user.username);
+    const auditor = await loginAs(
+      app,
+      (await buildUser(ctx().db, [grant('auditor', org.west.id)])).user.username,
+    );
     const events = await auditor.request('GET', '/api/v1/audit-events?entity=person&pageSize=200');
     const ids = events.json().items.map((e: { entityId: string }) => Number(e.entityId));
     expect(ids).toContain(org.people.westGrid1.id);

@@ -103,9 +103,7 @@ export const ZUpdatePersonInput = z
   .strict();
 export type UpdatePersonInput = z.infer<typeof ZUpdatePersonInput>;
 
-const ZBooleanQuery = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const ZBooleanQuery = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const ZPage = {
   page: z.coerce.number().int().min(1).default(1),
@@ -121,7 +119,12 @@ export const ZListPeopleQuery = z.object({
 export type ListPeopleQuery = z.infer<typeof ZListPeopleQuery>;
 
 export const ZPaged = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
 
 export const ZRole = z.enum(roles);
 export const ZGrantInput = z.object({ role: ZRole, unitId: z.number().int().positive() });

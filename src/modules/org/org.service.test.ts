@@ -1,6 +1,13 @@
 import { expect, it, onTestFinished } from 'vitest';
 import { describeEachDialect } from '../../../test/helpers/dialects.js';
-import { buildOrgTree, buildPerson, buildUnit, buildUser, grant, systemDeps } from '../../../test/helpers/factories.js';
+import {
+  buildOrgTree,
+  buildPerson,
+  buildUnit,
+  buildUser,
+  grant,
+  systemDeps,
+} from '../../../test/helpers/factories.js';
 import { systemClock } from '../../platform/clock.js';
 import { createDatabase } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/access.js';
@@ -40,12 +47,18 @@ describeEachDialect('org service', (ctx) => {
     expect(other.items).toEqual([]);
     expect(other.total).toBe(0);
 
-    await expect(getPerson({ personId: org.people.eastGrid2.id }, deps)).rejects.toMatchObject({ code: 'org.person_not_found' });
-    await expect(getUnit({ unitId: org.eastGrid2.id }, deps)).rejects.toMatchObject({ code: 'org.unit_not_found' });
+    await expect(getPerson({ personId: org.people.eastGrid2.id }, deps)).rejects.toMatchObject({
+      code: 'org.person_not_found',
+    });
+    await expect(getUnit({ unitId: org.eastGrid2.id }, deps)).rejects.toMatchObject({
+      code: 'org.unit_not_found',
+    });
     await expect(
       updatePerson({ personId: org.people.eastGrid2.id, patch: { name: '改名' } }, deps),
     ).rejects.toMatchObject({ code: 'org.person_not_found' });
-    await expect(createPerson({ unitId: org.eastGrid2.id, name: '新人' }, deps)).rejects.toMatchObject({ code: 'org.unit_not_found' });
+    await expect(createPerson({ unitId: org.eastGrid2.id, name: '新人' }, deps)).rejects.toMatchObject({
+      code: 'org.unit_not_found',
+    });
     // Nor move his own person out of his scope.
     await expect(
       updatePerson({ personId: org.people.eastGrid1.id, patch: { unitId: org.eastGrid2.id } }, deps),
@@ -57,8 +70,12 @@ describeEachDialect('org service', (ctx) => {
     const { db } = ctx();
     const org = await buildOrgTree(db);
     const { actor: staff } = await buildUser(db, [grant('staff', org.east.id)]);
-    await expect(createPerson({ unitId: org.eastGrid1.id, name: '新人' }, depsAs(staff))).rejects.toMatchObject({ code: 'auth.forbidden' });
-    await expect(listUsers({ page: 1, pageSize: 10 }, depsAs(staff))).rejects.toMatchObject({ code: 'auth.forbidden' });
+    await expect(
+      createPerson({ unitId: org.eastGrid1.id, name: '新人' }, depsAs(staff)),
+    ).rejects.toMatchObject({ code: 'auth.forbidden' });
+    await expect(listUsers({ page: 1, pageSize: 10 }, depsAs(staff))).rejects.toMatchObject({
+      code: 'auth.forbidden',
+    });
     expect((await listPeople({ ...page }, depsAs(staff))).total).toBe(2);
   });
 
@@ -76,7 +93,9 @@ describeEachDialect('org service', (ctx) => {
     const westUnits = (await listUnits(depsAs(westManager))).map((u) => u.id);
     expect(westUnits).toContain(leaf.id);
 
-    await expect(updateUnit({ unitId: org.west.id, patch: { parentId: leaf.id } }, depsAs(companyAdmin))).rejects.toMatchObject({
+    await expect(
+      updateUnit({ unitId: org.west.id, patch: { parentId: leaf.id } }, depsAs(companyAdmin)),
+    ).rejects.toMatchObject({
       code: 'org.unit_cycle',
     });
   });
@@ -84,10 +103,14 @@ describeEachDialect('org service', (ctx) => {
   it('refuses to delete a unit that still has people, and deletes an empty one', async () => {
     const { db } = ctx();
     const org = await buildOrgTree(db);
-    await expect(deleteUnit({ unitId: org.eastGrid1.id }, systemDeps(db))).rejects.toMatchObject({ code: 'org.unit_not_empty' });
+    await expect(deleteUnit({ unitId: org.eastGrid1.id }, systemDeps(db))).rejects.toMatchObject({
+      code: 'org.unit_not_empty',
+    });
     const empty = await buildUnit(db, { parentId: org.east.id, kind: 'team' });
     await deleteUnit({ unitId: empty.id }, systemDeps(db));
-    await expect(getUnit({ unitId: empty.id }, systemDeps(db))).rejects.toMatchObject({ code: 'org.unit_not_found' });
+    await expect(getUnit({ unitId: empty.id }, systemDeps(db))).rejects.toMatchObject({
+      code: 'org.unit_not_found',
+    });
   });
 
   it('writes the audit row in the same transaction: a refused change leaves neither row nor audit', async () => {
@@ -101,8 +124,15 @@ describeEachDialect('org service', (ctx) => {
     expect(after.total).toBe(before.total);
 
     const renamed = await updateUnit({ unitId: company.id, patch: { name: '新名称' } }, systemDeps(db));
-    const trail = await listAuditEvents({ entity: 'unit', entityId: String(company.id), page: 1, pageSize: 10 }, systemDeps(db));
-    expect(trail.items[0]).toMatchObject({ action: 'unit.update', before: { name: company.name }, after: { name: renamed.name } });
+    const trail = await listAuditEvents(
+      { entity: 'unit', entityId: String(company.id), page: 1, pageSize: 10 },
+      systemDeps(db),
+    );
+    expect(trail.items[0]).toMatchObject({
+      action: 'unit.update',
+      before: { name: company.name },
+      after: { name: renamed.name },
+    });
   });
 
   it('lets an admin grant roles only inside his own scope', async () => {
@@ -110,16 +140,38 @@ describeEachDialect('org service', (ctx) => {
     const org = await buildOrgTree(db);
     const { actor: eastAdmin } = await buildUser(db, [grant('admin', org.east.id)]);
     await expect(
-      createUser({ username: `west-${Date.now()}`, displayName: 'x', password: 'long enough pw', grants: [grant('staff', org.westGrid1.id)] }, depsAs(eastAdmin)),
+      createUser(
+        {
+          username: `west-${Date.now()}`,
+          displayName: 'x',
+          password: 'long enough pw',
+          grants: [grant('staff', org.westGrid1.id)],
+        },
+        depsAs(eastAdmin),
+      ),
     ).rejects.toMatchObject({ code: 'org.grant_outside_scope' });
 
     const created = await createUser(
-      { username: `east-${Date.now()}`, displayName: '东区员工', password: 'long enough pw', grants: [grant('staff', org.eastGrid1.id)] },
+      {
+        username: `east-${Date.now()}`,
+        displayName: '东区员工',
+        password: 'long enough pw',
+        grants: [grant('staff', org.eastGrid1.id)],
+      },
       depsAs(eastAdmin),
     );
     // A grant held outside the admin's scope survives his edit of the user's grants.
-    await updateUser({ userId: created.id, patch: { grants: [grant('staff', org.eastGrid1.id), grant('viewer', org.westGrid1.id)] } }, systemDeps(db));
-    const edited = await updateUser({ userId: created.id, patch: { grants: [grant('manager', org.eastGrid2.id)] } }, depsAs(eastAdmin));
+    await updateUser(
+      {
+        userId: created.id,
+        patch: { grants: [grant('staff', org.eastGrid1.id), grant('viewer', org.westGrid1.id)] },
+      },
+      systemDeps(db),
+    );
+    const edited = await updateUser(
+      { userId: created.id, patch: { grants: [grant('manager', org.eastGrid2.id)] } },
+      depsAs(eastAdmin),
+    );
     expect(edited.grants.map((g) => `${g.role}@${g.unitId}`).sort()).toEqual(
       [`viewer@${org.westGrid1.id}`, `manager@${org.eastGrid2.id}`].sort(),
     );
@@ -129,7 +181,9 @@ describeEachDialect('org service', (ctx) => {
     const { db } = ctx();
     const org = await buildOrgTree(db);
     await buildUser(db, [], { personId: org.people.eastGrid1.id });
-    await expect(buildUser(db, [], { personId: org.people.eastGrid1.id })).rejects.toMatchObject({ code: 'org.person_already_linked' });
+    await expect(buildUser(db, [], { personId: org.people.eastGrid1.id })).rejects.toMatchObject({
+      code: 'org.person_already_linked',
+    });
   });
 
   it('sees unit changes made through another handle (another process) on the next read', async () => {
@@ -139,10 +193,15 @@ describeEachDialect('org service', (ctx) => {
     const org = await buildOrgTree(db);
     const { actor } = await buildUser(db, [grant('viewer', org.east.id)]);
     const before = await listUnits(depsAs(actor)); // loads this handle's snapshot
-    const added = await createUnit({ parentId: org.eastGrid1.id, code: `OTHER-${Date.now()}`, name: '另一进程', kind: 'team' }, systemDeps(other));
+    const added = await createUnit(
+      { parentId: org.eastGrid1.id, code: `OTHER-${Date.now()}`, name: '另一进程', kind: 'team' },
+      systemDeps(other),
+    );
     const after = await listUnits(depsAs(actor));
     expect(after.map((u) => u.id)).toEqual([...before.map((u) => u.id), added.id]);
     await updateUnit({ unitId: org.eastGrid1.id, patch: { parentId: org.west.id } }, systemDeps(other));
-    expect((await listUnits(depsAs(actor))).map((u) => u.id).sort()).toEqual([org.east.id, org.eastGrid2.id].sort());
+    expect((await listUnits(depsAs(actor))).map((u) => u.id).sort()).toEqual(
+      [org.east.id, org.eastGrid2.id].sort(),
+    );
   });
 });

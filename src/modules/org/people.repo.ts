@@ -7,9 +7,18 @@ import { unitIdsUnder } from './scope.js';
 export type PersonRow = Selectable<PersonTable> & { unitName: string };
 
 const selectPeople = (db: Executor) =>
-  db.selectFrom('people').innerJoin('units', 'units.id', 'people.unitId').selectAll('people').select('units.name as unitName');
+  db
+    .selectFrom('people')
+    .innerJoin('units', 'units.id', 'people.unitId')
+    .selectAll('people')
+    .select('units.name as unitName');
 
-export type PeopleFilter = { roots: ScopeRoots; unitId?: number | undefined; subtree: boolean; q?: string | undefined };
+export type PeopleFilter = {
+  roots: ScopeRoots;
+  unitId?: number | undefined;
+  subtree: boolean;
+  q?: string | undefined;
+};
 
 export const listPeople = async (
   db: Executor,
@@ -39,8 +48,17 @@ export const listPeople = async (
     );
   }
   const [items, total] = await Promise.all([
-    query.orderBy('people.unitId').orderBy('people.name').orderBy('people.id').limit(page.limit).offset(page.offset).execute(),
-    query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .orderBy('people.unitId')
+      .orderBy('people.name')
+      .orderBy('people.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    query
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 };
@@ -60,4 +78,5 @@ export const insertPerson = async (db: Executor, values: Insertable<PersonTable>
 export const updatePerson = (db: Executor, id: number, values: Updateable<PersonTable>) =>
   db.updateTable('people').set(values).where('id', '=', id).execute();
 
-export const deletePerson = (db: Executor, id: number) => db.deleteFrom('people').where('id', '=', id).execute();
+export const deletePerson = (db: Executor, id: number) =>
+  db.deleteFrom('people').where('id', '=', id).execute();

@@ -34,17 +34,28 @@ export const listPeople = async (query: ListPeopleQuery, { db, actor }: Pick<Dep
   return { items: items.map(toPerson), total, page: query.page, pageSize: query.pageSize };
 };
 
-export const getPerson = async ({ personId }: { personId: number }, { db, actor }: Pick<Deps, 'db' | 'actor'>) => {
+export const getPerson = async (
+  { personId }: { personId: number },
+  { db, actor }: Pick<Deps, 'db' | 'actor'>,
+) => {
   const row = await peopleRepo.findPerson(db, personId, requirePermission(actor, 'org.read'));
   if (!row) throw new AppError('org.person_not_found', { personId });
   return toPerson(row);
 };
 
-const requireUnitInWriteScope = async (db: Deps['db'], unitId: number, roots: ReturnType<typeof requirePermission>) => {
+const requireUnitInWriteScope = async (
+  db: Deps['db'],
+  unitId: number,
+  roots: ReturnType<typeof requirePermission>,
+) => {
   if (!(await unitsRepo.findUnit(db, unitId, roots))) throw new AppError('org.unit_not_found', { unitId });
 };
 
-const requireFreeEmployeeNo = async (db: Deps['db'], employeeNo: string | null | undefined, exceptId?: number) => {
+const requireFreeEmployeeNo = async (
+  db: Deps['db'],
+  employeeNo: string | null | undefined,
+  exceptId?: number,
+) => {
   if (!employeeNo) return;
   const existing = await peopleRepo.findPersonByEmployeeNo(db, employeeNo);
   if (existing && existing.id !== exceptId) throw new AppError('org.employee_no_taken', { employeeNo });
@@ -71,7 +82,11 @@ export const createPerson = async (input: CreatePersonInput, { db, clock, actor 
       updatedAt: now,
     });
     const person = toPerson((await peopleRepo.findPerson(tx, id, 'all')) as PersonRow);
-    await recordAudit(tx, { action: 'person.create', entity: 'person', entityId: id, unitId: person.unitId, after: person }, { actor, clock });
+    await recordAudit(
+      tx,
+      { action: 'person.create', entity: 'person', entityId: id, unitId: person.unitId, after: person },
+      { actor, clock },
+    );
     return person;
   });
 };
@@ -85,7 +100,8 @@ export const updatePerson = async (
   return db.transaction().execute(async (tx) => {
     const current = await peopleRepo.findPerson(tx, personId, roots);
     if (!current) throw new AppError('org.person_not_found', { personId });
-    if (patch.unitId !== undefined && patch.unitId !== current.unitId) await requireUnitInWriteScope(tx, patch.unitId, roots);
+    if (patch.unitId !== undefined && patch.unitId !== current.unitId)
+      await requireUnitInWriteScope(tx, patch.unitId, roots);
     if (patch.employeeNo !== undefined) await requireFreeEmployeeNo(tx, patch.employeeNo, personId);
     const { active, ...fields } = patch;
     await peopleRepo.updatePerson(tx, personId, {
@@ -96,19 +112,39 @@ export const updatePerson = async (
     const person = toPerson((await peopleRepo.findPerson(tx, personId, 'all')) as PersonRow);
     await recordAudit(
       tx,
-      { action: 'person.update', entity: 'person', entityId: personId, unitId: person.unitId, before: toPerson(current), after: person },
+      {
+        action: 'person.update',
+        entity: 'person',
+        entityId: personId,
+        unitId: person.unitId,
+        before: toPerson(current),
+        after: person,
+      },
       { actor, clock },
     );
     return person;
   });
 };
 
-export const deletePerson = async ({ personId }: { personId: number }, { db, clock, actor }: Deps): Promise<void> => {
+export const deletePerson = async (
+  { personId }: { personId: number },
+  { db, clock, actor }: Deps,
+): Promise<void> => {
   const roots = requirePermission(actor, 'org.write');
   await db.transaction().execute(async (tx) => {
     const current = await peopleRepo.findPerson(tx, personId, roots);
     if (!current) throw new AppError('org.person_not_found', { personId });
-    await recordAudit(tx, { action: 'person.delete', entity: 'person', entityId: personId, unitId: current.unitId, before: toPerson(current) }, { actor, clock });
+    await recordAudit(
+      tx,
+      {
+        action: 'person.delete',
+        entity: 'person',
+        entityId: personId,
+        unitId: current.unitId,
+        before: toPerson(current),
+      },
+      { actor, clock },
+    );
     await peopleRepo.deletePerson(tx, personId);
   });
 };

@@ -25,7 +25,10 @@ export const findUnitByCode = (db: Executor, code: string) =>
 /** Inserts the unit and its closure rows: itself at depth 0 and every ancestor of its parent. */
 export const insertUnit = async (db: Executor, values: Insertable<UnitTable>): Promise<UnitRow> => {
   const unit = await db.insertInto('units').values(values).returningAll().executeTakeFirstOrThrow();
-  await db.insertInto('unitClosure').values({ ancestorId: unit.id, descendantId: unit.id, depth: 0 }).execute();
+  await db
+    .insertInto('unitClosure')
+    .values({ ancestorId: unit.id, descendantId: unit.id, depth: 0 })
+    .execute();
   if (unit.parentId !== null) {
     await db
       .insertInto('unitClosure')
@@ -33,7 +36,11 @@ export const insertUnit = async (db: Executor, values: Insertable<UnitTable>): P
       .expression((eb) =>
         eb
           .selectFrom('unitClosure')
-          .select((s) => ['ancestorId', s.val(unit.id).as('descendantId'), s(s.ref('depth'), '+', 1).as('depth')])
+          .select((s) => [
+            'ancestorId',
+            s.val(unit.id).as('descendantId'),
+            s(s.ref('depth'), '+', 1).as('depth'),
+          ])
           .where('descendantId', '=', unit.parentId as number),
       )
       .execute();
@@ -87,9 +94,21 @@ export const moveSubtree = async (db: Executor, unitId: number, newParentId: num
 /** What still hangs on a unit and would be orphaned by deleting it. */
 export const countDependents = async (db: Executor, id: number) => {
   const [children, people, grants] = await Promise.all([
-    db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).where('parentId', '=', id).executeTakeFirstOrThrow(),
-    db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).where('unitId', '=', id).executeTakeFirstOrThrow(),
-    db.selectFrom('roleGrants').select((eb) => eb.fn.countAll<number>().as('n')).where('unitId', '=', id).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('units')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('parentId', '=', id)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('people')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('unitId', '=', id)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('roleGrants')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('unitId', '=', id)
+      .executeTakeFirstOrThrow(),
   ]);
   return Number(children.n) + Number(people.n) + Number(grants.n);
 };
@@ -101,7 +120,8 @@ export const rootUnitIds = async (db: Executor): Promise<number[]> =>
   (await db.selectFrom('units').select('id').where('parentId', 'is', null).execute()).map((r) => r.id);
 
 export const readTreeVersion = async (db: Executor): Promise<number> =>
-  (await db.selectFrom('unitTreeVersion').select('version').where('id', '=', 1).executeTakeFirstOrThrow()).version;
+  (await db.selectFrom('unitTreeVersion').select('version').where('id', '=', 1).executeTakeFirstOrThrow())
+    .version;
 
 /** Call in every transaction that changes units or the tree. */
 export const bumpTreeVersion = (db: Executor) =>
@@ -112,4 +132,5 @@ export const bumpTreeVersion = (db: Executor) =>
     .execute();
 
 /** Every (ancestor, descendant) pair, for the in-memory tree. */
-export const listClosure = (db: Executor) => db.selectFrom('unitClosure').select(['ancestorId', 'descendantId']).execute();
+export const listClosure = (db: Executor) =>
+  db.selectFrom('unitClosure').select(['ancestorId', 'descendantId']).execute();

@@ -76,7 +76,11 @@ export const createUnit = async (input: CreateUnitInput, { db, clock, actor }: D
     });
     await unitsRepo.bumpTreeVersion(tx);
     const unit = toUnit(row);
-    await recordAudit(tx, { action: 'unit.create', entity: 'unit', entityId: unit.id, unitId: unit.id, after: unit }, { actor, clock });
+    await recordAudit(
+      tx,
+      { action: 'unit.create', entity: 'unit', entityId: unit.id, unitId: unit.id, after: unit },
+      { actor, clock },
+    );
     return unit;
   });
 };
@@ -88,12 +92,14 @@ export const updateUnit = async (
 ): Promise<Unit> =>
   db.transaction().execute(async (tx) => {
     const current = await requireWritableUnit(tx, unitId, actor);
-    if (patch.code !== undefined && patch.code !== current.code) await requireFreeCode(tx, patch.code, unitId);
+    if (patch.code !== undefined && patch.code !== current.code)
+      await requireFreeCode(tx, patch.code, unitId);
     const moving = patch.parentId !== undefined && patch.parentId !== current.parentId;
     if (moving) {
       const newParentId = patch.parentId as number;
       await requireWritableUnit(tx, newParentId, actor);
-      if (await unitsRepo.isInSubtree(tx, unitId, newParentId)) throw new AppError('org.unit_cycle', { unitId, parentId: newParentId });
+      if (await unitsRepo.isInSubtree(tx, unitId, newParentId))
+        throw new AppError('org.unit_cycle', { unitId, parentId: newParentId });
     }
     const { active, nameEn, ...rest } = patch;
     const row = await unitsRepo.updateUnit(tx, unitId, {
@@ -107,7 +113,14 @@ export const updateUnit = async (
     const unit = toUnit(row);
     await recordAudit(
       tx,
-      { action: moving ? 'unit.move' : 'unit.update', entity: 'unit', entityId: unitId, unitId, before: toUnit(current), after: unit },
+      {
+        action: moving ? 'unit.move' : 'unit.update',
+        entity: 'unit',
+        entityId: unitId,
+        unitId,
+        before: toUnit(current),
+        after: unit,
+      },
       { actor, clock },
     );
     return unit;
@@ -117,9 +130,20 @@ export const updateUnit = async (
 export const deleteUnit = async ({ unitId }: { unitId: number }, { db, clock, actor }: Deps): Promise<void> =>
   db.transaction().execute(async (tx) => {
     const current = await requireWritableUnit(tx, unitId, actor);
-    if ((await unitsRepo.countDependents(tx, unitId)) > 0) throw new AppError('org.unit_not_empty', { unitId });
+    if ((await unitsRepo.countDependents(tx, unitId)) > 0)
+      throw new AppError('org.unit_not_empty', { unitId });
     // Recorded against the parent: the unit is gone, and readers of the parent's subtree should see why.
-    await recordAudit(tx, { action: 'unit.delete', entity: 'unit', entityId: unitId, unitId: current.parentId, before: toUnit(current) }, { actor, clock });
+    await recordAudit(
+      tx,
+      {
+        action: 'unit.delete',
+        entity: 'unit',
+        entityId: unitId,
+        unitId: current.parentId,
+        before: toUnit(current),
+      },
+      { actor, clock },
+    );
     await unitsRepo.deleteUnit(tx, unitId);
     await unitsRepo.bumpTreeVersion(tx);
   });
@@ -138,7 +162,10 @@ export const canAccessUnit = async (
 };
 
 /** A unit by its code, within the actor's read scope (the CLI names units by code). */
-export const getUnitByCode = async ({ code }: { code: string }, deps: Pick<Deps, 'db' | 'actor'>): Promise<Unit> => {
+export const getUnitByCode = async (
+  { code }: { code: string },
+  deps: Pick<Deps, 'db' | 'actor'>,
+): Promise<Unit> => {
   const found = await unitsRepo.findUnitByCode(deps.db, code);
   if (!found) throw new AppError('org.unit_not_found', { code });
   return getUnit({ unitId: found.id }, deps);

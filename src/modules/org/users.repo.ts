@@ -39,7 +39,9 @@ export const listUsers = async (
   let query = visibleUsers(db, filter.roots);
   if (filter.q) {
     const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) => eb.or([eb('users.username', 'like', like), eb('users.displayName', 'like', like)]));
+    query = query.where((eb) =>
+      eb.or([eb('users.username', 'like', like), eb('users.displayName', 'like', like)]),
+    );
   }
   const [items, total] = await Promise.all([
     query.selectAll('users').orderBy('users.username').limit(page.limit).offset(page.offset).execute(),
@@ -64,7 +66,14 @@ export const updateUser = (db: Executor, id: number, values: Updateable<UserTabl
   db.updateTable('users').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 
 export const countUsers = async (db: Executor) =>
-  Number((await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** The grants of some users with the unit names, for display and for building actors. */
 export const grantsOfUsers = async (db: Executor, userIds: number[]): Promise<GrantRow[]> => {

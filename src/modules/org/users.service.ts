@@ -20,7 +20,9 @@ const toUser = (row: UserRow, grants: GrantRow[]): User => ({
   personId: row.personId,
   locale: row.locale === 'en' ? 'en' : 'zh-CN',
   active: row.active === 1,
-  grants: grants.filter((g) => g.userId === row.id).map(({ role, unitId, unitName }) => ({ role, unitId, unitName })),
+  grants: grants
+    .filter((g) => g.userId === row.id)
+    .map(({ role, unitId, unitName }) => ({ role, unitId, unitName })),
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
 });
@@ -36,7 +38,8 @@ const userAdminRoots = async (db: Executor, actor: Deps['actor']): Promise<Scope
   return topLevel.length > 0 && topLevel.every((id) => roots.includes(id)) ? 'all' : roots;
 };
 
-const withGrants = async (db: Executor, row: UserRow) => toUser(row, await usersRepo.grantsOfUsers(db, [row.id]));
+const withGrants = async (db: Executor, row: UserRow) =>
+  toUser(row, await usersRepo.grantsOfUsers(db, [row.id]));
 
 export const listUsers = async (query: ListUsersQuery, { db, actor }: Pick<Deps, 'db' | 'actor'>) => {
   const roots = await userAdminRoots(db, actor);
@@ -45,7 +48,10 @@ export const listUsers = async (query: ListUsersQuery, { db, actor }: Pick<Deps,
     { roots, q: query.q },
     { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   );
-  const grants = await usersRepo.grantsOfUsers(db, items.map((u) => u.id));
+  const grants = await usersRepo.grantsOfUsers(
+    db,
+    items.map((u) => u.id),
+  );
   return { items: items.map((u) => toUser(u, grants)), total, page: query.page, pageSize: query.pageSize };
 };
 
@@ -58,13 +64,21 @@ export const getUser = async ({ userId }: { userId: number }, { db, actor }: Pic
 /** Grants may only be given on units inside the granting admin's own scope. */
 const requireGrantable = async (db: Executor, grants: Grant[], roots: ScopeRoots) => {
   for (const grant of grants) {
-    if (!(await unitsRepo.findUnit(db, grant.unitId, 'all'))) throw new AppError('org.unit_not_found', { unitId: grant.unitId });
-    if (!(await unitsRepo.findUnit(db, grant.unitId, roots))) throw new AppError('org.grant_outside_scope', { unitId: grant.unitId });
+    if (!(await unitsRepo.findUnit(db, grant.unitId, 'all')))
+      throw new AppError('org.unit_not_found', { unitId: grant.unitId });
+    if (!(await unitsRepo.findUnit(db, grant.unitId, roots)))
+      throw new AppError('org.grant_outside_scope', { unitId: grant.unitId });
   }
 };
 
-const requireLinkablePerson = async (db: Executor, personId: number, roots: ScopeRoots, exceptUserId?: number) => {
-  if (!(await peopleRepo.findPerson(db, personId, roots))) throw new AppError('org.person_not_found', { personId });
+const requireLinkablePerson = async (
+  db: Executor,
+  personId: number,
+  roots: ScopeRoots,
+  exceptUserId?: number,
+) => {
+  if (!(await peopleRepo.findPerson(db, personId, roots)))
+    throw new AppError('org.person_not_found', { personId });
   const linked = await usersRepo.findUserByPerson(db, personId);
   if (linked && linked.id !== exceptUserId) throw new AppError('org.person_already_linked', { personId });
 };
@@ -74,7 +88,8 @@ export const createUser = async (input: CreateUserInput, { db, clock, actor }: D
   const passwordHash = await hashPassword(values.password); // slow: outside the transaction
   return db.transaction().execute(async (tx) => {
     const roots = await userAdminRoots(tx, actor);
-    if (await usersRepo.findUserByUsername(tx, values.username)) throw new AppError('org.username_taken', { username: values.username });
+    if (await usersRepo.findUserByUsername(tx, values.username))
+      throw new AppError('org.username_taken', { username: values.username });
     if (values.personId) await requireLinkablePerson(tx, values.personId, roots);
     await requireGrantable(tx, values.grants, roots);
     const now = clock.now().toISOString();
@@ -91,7 +106,17 @@ export const createUser = async (input: CreateUserInput, { db, clock, actor }: D
     });
     await usersRepo.replaceGrants(tx, row.id, values.grants, now);
     const user = await withGrants(tx, row);
-    await recordAudit(tx, { action: 'user.create', entity: 'user', entityId: user.id, unitId: user.grants[0]?.unitId ?? null, after: user }, { actor, clock });
+    await recordAudit(
+      tx,
+      {
+        action: 'user.create',
+        entity: 'user',
+        entityId: user.id,
+        unitId: user.grants[0]?.unitId ?? null,
+        after: user,
+      },
+      { actor, clock },
+    );
     return user;
   });
 };
@@ -111,7 +136,8 @@ export const updateUser = async (
       // Grants outside the admin's scope that the user already holds stay as they are.
       const kept: Grant[] = [];
       for (const grant of before.grants) {
-        if (!(await unitsRepo.findUnit(tx, grant.unitId, roots))) kept.push({ role: grant.role, unitId: grant.unitId });
+        if (!(await unitsRepo.findUnit(tx, grant.unitId, roots)))
+          kept.push({ role: grant.role, unitId: grant.unitId });
       }
       await requireGrantable(tx, patch.grants, roots);
       await usersRepo.replaceGrants(tx, userId, [...kept, ...patch.grants], now);
@@ -123,7 +149,18 @@ export const updateUser = async (
       updatedAt: now,
     });
     const after = await withGrants(tx, row);
-    await recordAudit(tx, { action: 'user.update', entity: 'user', entityId: userId, unitId: after.grants[0]?.unitId ?? null, before, after }, { actor, clock });
+    await recordAudit(
+      tx,
+      {
+        action: 'user.update',
+        entity: 'user',
+        entityId: userId,
+        unitId: after.grants[0]?.unitId ?? null,
+        before,
+        after,
+      },
+      { actor, clock },
+    );
     return after;
   });
   notifyAccessChanged(); // grants or the active flag may have changed
@@ -141,7 +178,11 @@ export const resetUserPassword = async (
     const now = clock.now().toISOString();
     // Sessions opened before passwordChangedAt stop being accepted (see auth.service).
     await usersRepo.updateUser(tx, userId, { passwordHash, passwordChangedAt: now, updatedAt: now });
-    await recordAudit(tx, { action: 'user.reset_password', entity: 'user', entityId: userId }, { actor, clock });
+    await recordAudit(
+      tx,
+      { action: 'user.reset_password', entity: 'user', entityId: userId },
+      { actor, clock },
+    );
   });
   notifyAccessChanged();
 };
@@ -178,7 +219,9 @@ export const findAccount = async (
   { db }: { db: Executor },
 ): Promise<Account | undefined> => {
   const row =
-    'username' in by ? await usersRepo.findUserByUsername(db, by.username) : await usersRepo.findUser(db, by.userId, 'all');
+    'username' in by
+      ? await usersRepo.findUserByUsername(db, by.username)
+      : await usersRepo.findUser(db, by.userId, 'all');
   return row ? toAccount(row, await usersRepo.grantsOfUsers(db, [row.id])) : undefined;
 };
 
@@ -189,12 +232,19 @@ export const setOwnPasswordHash = async (
 ) => {
   const now = clock.now().toISOString();
   await usersRepo.updateUser(db, userId, { passwordHash, passwordChangedAt: now, updatedAt: now });
-  await recordAudit(db, { action: 'user.change_password', entity: 'user', entityId: userId }, { actor, clock });
+  await recordAudit(
+    db,
+    { action: 'user.change_password', entity: 'user', entityId: userId },
+    { actor, clock },
+  );
 };
 
 /** The fields a user may change on his own account. */
 export const updateOwnProfile = async (
-  { userId, patch }: { userId: number; patch: { locale?: 'zh-CN' | 'en' | undefined; displayName?: string | undefined } },
+  {
+    userId,
+    patch,
+  }: { userId: number; patch: { locale?: 'zh-CN' | 'en' | undefined; displayName?: string | undefined } },
   { db, clock, actor }: Deps,
 ) => {
   await db.transaction().execute(async (tx) => {
@@ -203,7 +253,13 @@ export const updateOwnProfile = async (
     const after = await usersRepo.updateUser(tx, userId, { ...patch, updatedAt: clock.now().toISOString() });
     await recordAudit(
       tx,
-      { action: 'user.update_profile', entity: 'user', entityId: userId, before: { locale: before.locale, displayName: before.displayName }, after: { locale: after.locale, displayName: after.displayName } },
+      {
+        action: 'user.update_profile',
+        entity: 'user',
+        entityId: userId,
+        before: { locale: before.locale, displayName: before.displayName },
+        after: { locale: after.locale, displayName: after.displayName },
+      },
       { actor, clock },
     );
   });
@@ -214,7 +270,10 @@ export const updateOwnProfile = async (
 export const countAccounts = ({ db }: { db: Executor }) => usersRepo.countUsers(db);
 
 /** A user's id by login name, within the actor's user-management scope. */
-export const getUserByUsername = async ({ username }: { username: string }, deps: Pick<Deps, 'db' | 'actor'>): Promise<User> => {
+export const getUserByUsername = async (
+  { username }: { username: string },
+  deps: Pick<Deps, 'db' | 'actor'>,
+): Promise<User> => {
   const row = await usersRepo.findUserByUsername(deps.db, username);
   if (!row) throw new AppError('org.user_not_found', { username });
   return getUser({ userId: row.id }, deps);

@@ -16,7 +16,10 @@ const zhLocale = z.locales.zhCN().localeError;
 const enLocale = z.locales.en().localeError;
 
 /** Re-renders a zod issue in the reply language (zod's own locales know every issue code). */
-const localiseIssue = (issue: z.core.$ZodIssue | { code: string; message: string }, locale: Locale): string => {
+const localiseIssue = (
+  issue: z.core.$ZodIssue | { code: string; message: string },
+  locale: Locale,
+): string => {
   const render = locale === 'en' ? enLocale : zhLocale;
   try {
     const text = render(issue as z.core.$ZodRawIssue);
@@ -42,7 +45,11 @@ export const toAppError = (error: unknown, locale: Locale): AppError => {
   if (error instanceof ZodError) {
     // A service validated its own input (e.g. called from the CLI with the same schemas).
     return new AppError('request.invalid', {
-      issues: error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: localiseIssue(i, locale) })),
+      issues: error.issues.map((i) => ({
+        path: i.path.join('.'),
+        code: i.code,
+        message: localiseIssue(i, locale),
+      })),
     });
   }
   const fastifyError = error as FastifyError;
@@ -58,12 +65,17 @@ export const toAppError = (error: unknown, locale: Locale): AppError => {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('request.unsupported_media_type');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new AppError('request.invalid', { issues: [{ path: 'content-length', code: 'invalid', message: 'Content-Length does not match the body' }] });
+      return new AppError('request.invalid', {
+        issues: [
+          { path: 'content-length', code: 'invalid', message: 'Content-Length does not match the body' },
+        ],
+      });
   }
   // A race that a service's own uniqueness check could not see (two inserts at once).
   if (isUniqueViolation(error)) return new AppError('database.conflict');
   if (fastifyError.statusCode === 429) return new AppError('request.rate_limited');
-  if (fastifyError.statusCode === 400 && error instanceof SyntaxError) return new AppError('request.malformed_json');
+  if (fastifyError.statusCode === 400 && error instanceof SyntaxError)
+    return new AppError('request.malformed_json');
   return new AppError('internal.error');
 };
 
@@ -83,7 +95,9 @@ export const handleError = async (error: unknown, request: FastifyRequest, reply
   if (appError.code === 'auth.rate_limited' && typeof details.retryAfterSeconds === 'number') {
     void reply.header('retry-after', String(details.retryAfterSeconds));
   }
-  const body: ErrorBody = { error: { code: appError.code, message: messageOf(appError.code, locale, appError.details), details } };
+  const body: ErrorBody = {
+    error: { code: appError.code, message: messageOf(appError.code, locale, appError.details), details },
+  };
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 };
 

@@ -16,12 +16,14 @@ export const ZHealth = z.object({
 export const healthRoutes =
   ({ db, dialect, version }: { db: Db; dialect: Dialect; version: string }) =>
   async (root: FastifyInstance) => {
-    root.withTypeProvider<ZodTypeProvider>().get(
-      '/api/v1/health',
-      { config: { public: true }, schema: { tags: ['system'], security: [], response: { 200: ZHealth } } },
-      async () => {
-        if (!(await pingDatabase(db))) throw new AppError('database.unavailable');
-        return { status: 'ok' as const, version, database: { dialect, ok: true } };
-      },
-    );
+    root
+      .withTypeProvider<ZodTypeProvider>()
+      .get(
+        '/api/v1/health',
+        { config: { public: true }, schema: { tags: ['system'], security: [], response: { 200: ZHealth } } },
+        async () => {
+          if (!(await pingDatabase(db))) throw new AppError('database.unavailable');
+          return { status: 'ok' as const, version, database: { dialect, ok: true } };
+        },
+      );
   };

@@ -28,20 +28,39 @@ describeEachDialect('HTTP adapter', (ctx) => {
   it('answers 401 with a JSON error without a session, before looking at the body', async () => {
     const list = await app.http.inject({ method: 'GET', url: '/api/v1/units' });
     expect(list.statusCode).toBe(401);
-    expect(list.json()).toEqual({ error: { code: 'auth.unauthenticated', message: '请先登录', details: {} } });
-    const post = await app.http.inject({ method: 'POST', url: '/api/v1/units', payload: '{broken', headers: { 'content-type': 'application/json' } });
+    expect(list.json()).toEqual({
+      error: { code: 'auth.unauthenticated', message: '请先登录', details: {} },
+    });
+    const post = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/units',
+      payload: '{broken',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(post.statusCode).toBe(401);
-    const forged = await app.http.inject({ method: 'GET', url: '/api/v1/units', cookies: { gk_session: 'forged' } });
+    const forged = await app.http.inject({
+      method: 'GET',
+      url: '/api/v1/units',
+      cookies: { gk_session: 'forged' },
+    });
     expect(forged.statusCode).toBe(401);
   });
 
   it('localises messages from Accept-Language', async () => {
-    const response = await app.http.inject({ method: 'GET', url: '/api/v1/units', headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    const response = await app.http.inject({
+      method: 'GET',
+      url: '/api/v1/units',
+      headers: { 'accept-language': 'en-US,en;q=0.9' },
+    });
     expect(response.json().error.message).toBe('Please log in');
   });
 
   it('answers 400 naming each bad field', async () => {
-    const response = await admin.request('POST', '/api/v1/units', { parentId: unitId, code: 'bad code!', kind: 'planet' });
+    const response = await admin.request('POST', '/api/v1/units', {
+      parentId: unitId,
+      code: 'bad code!',
+      kind: 'planet',
+    });
     expect(response.statusCode).toBe(400);
     const body = response.json();
     expect(body.error.code).toBe('request.invalid');
@@ -51,7 +70,9 @@ describeEachDialect('HTTP adapter', (ctx) => {
   });
 
   it('answers 400 for malformed JSON and for bad query values', async () => {
-    const malformed = await admin.request('POST', '/api/v1/units', '{"name": ', { 'content-type': 'application/json' });
+    const malformed = await admin.request('POST', '/api/v1/units', '{"name": ', {
+      'content-type': 'application/json',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.code).toBe('request.malformed_json');
     const query = await admin.request('GET', '/api/v1/people?pageSize=100000');
@@ -60,13 +81,22 @@ describeEachDialect('HTTP adapter', (ctx) => {
   });
 
   it('answers 413 for a body over the limit', async () => {
-    const response = await admin.request('POST', '/api/v1/units', { parentId: unitId, code: 'BIG', name: 'x'.repeat(10_000), kind: 'team' });
+    const response = await admin.request('POST', '/api/v1/units', {
+      parentId: unitId,
+      code: 'BIG',
+      name: 'x'.repeat(10_000),
+      kind: 'team',
+    });
     expect(response.statusCode).toBe(413);
     expect(response.json().error.code).toBe('request.too_large');
   });
 
   it('answers unknown routes with a JSON 404, under /api and elsewhere', async () => {
-    for (const [method, url] of [['GET', '/api/v1/nothing-here'], ['POST', '/api/v1/units/1/explode'], ['DELETE', '/nope']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/v1/nothing-here'],
+      ['POST', '/api/v1/units/1/explode'],
+      ['DELETE', '/nope'],
+    ] as const) {
       const response = await app.http.inject({ method, url });
       expect(response.statusCode).toBe(404);
       expect(response.headers['content-type']).toContain('application/json');
@@ -102,7 +132,11 @@ describeEachDialect('HTTP adapter', (ctx) => {
 
   it('sets the session cookie httpOnly and SameSite=Lax, and sends security headers', async () => {
     const { user } = await buildUser(ctx().db, [grant('viewer', unitId)]);
-    const response = await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: user.username, password: 'correct horse battery' } });
+    const response = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: user.username, password: 'correct horse battery' },
+    });
     const cookie = response.cookies.find((c) => c.name === 'gk_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie?.secure).toBeFalsy(); // plain HTTP in tests; Secure when the request came over HTTPS
@@ -115,7 +149,14 @@ describeEachDialect('HTTP adapter', (ctx) => {
     expect(response.statusCode).toBe(200);
     const doc = response.json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/units', '/api/v1/people/{id}', '/api/v1/auth/login', '/api/v1/audit-events']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/units',
+        '/api/v1/people/{id}',
+        '/api/v1/auth/login',
+        '/api/v1/audit-events',
+      ]),
+    );
     expect(doc.components.schemas.Unit.properties.kind.enum).toContain('grid');
     const docs = await app.http.inject({ method: 'GET', url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);

@@ -13,7 +13,10 @@ export type RequestAuth = {
 };
 
 /** Resolves the credentials of a request, or null when it carries none that are valid. */
-export type Authenticator = (credentials: { sessionToken?: string; bearerToken?: string }) => Promise<RequestAuth | null>;
+export type Authenticator = (credentials: {
+  sessionToken?: string;
+  bearerToken?: string;
+}) => Promise<RequestAuth | null>;
 
 // Fastify's types are extended by declaration merging, which only interfaces support.
 /* eslint-disable @typescript-eslint/consistent-type-definitions */
@@ -53,7 +56,11 @@ export const registerRequestAuth = (app: FastifyInstance, authenticate: Authenti
     if (!request.auth) throw new AppError('auth.unauthenticated');
     if (request.auth.via === 'session' && unsafeMethods.has(request.method)) {
       const sent = request.headers[csrfHeaderName];
-      if (typeof sent !== 'string' || !request.auth.session || !safeEqual(sent, request.auth.session.csrfToken)) {
+      if (
+        typeof sent !== 'string' ||
+        !request.auth.session ||
+        !safeEqual(sent, request.auth.session.csrfToken)
+      ) {
         throw new AppError('auth.csrf_failed');
       }
     }

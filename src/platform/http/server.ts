@@ -7,7 +7,12 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import type { Config } from '../config/config.js';
 import { handleError, notFoundError } from './error-handler.js';
 import type { Authenticator } from './request-auth.js';
@@ -59,7 +64,12 @@ export const createHttpServer = async (options: CreateHttpServerOptions): Promis
   registerSecurityHeaders(app);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
       'request',
     );
   });
@@ -69,7 +79,8 @@ export const createHttpServer = async (options: CreateHttpServerOptions): Promis
       openapi: '3.1.0',
       info: {
         title: 'Guankong API',
-        description: 'Guankong (管控): closed-loop management control. Authenticate with the session cookie (plus X-CSRF-Token on changes) or `Authorization: Bearer gk_…`.',
+        description:
+          'Guankong (管控): closed-loop management control. Authenticate with the session cookie (plus X-CSRF-Token on changes) or `Authorization: Bearer gk_…`.',
         version: options.version,
       },
       components: {
@@ -86,7 +97,9 @@ export const createHttpServer = async (options: CreateHttpServerOptions): Promis
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   registerRequestAuth(app, options.authenticate);
 
-  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
+    app.swagger(),
+  );
   for (const plugin of options.plugins) await plugin(app);
 
   if (options.webRoot && existsSync(path.join(options.webRoot, 'index.html'))) {

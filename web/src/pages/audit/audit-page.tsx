@@ -1,5 +1,5 @@
 import { SearchOutlined, UserOutlined } from '@ant-design/icons';
-import { AutoComplete, Button, Card, Empty, Flex, Form, Input, Table, Tag, Typography } from 'antd';
+import { AutoComplete, Button, Card, Flex, Form, Input, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -11,7 +11,7 @@ import type { AuditEvent } from '../../api/types';
 import { actionLabel, entityLabel, fieldLabel } from '../../components/audit-labels';
 import { AuditDiffTable } from '../../components/audit-diff-table';
 import { PageHeader } from '../../components/page-header';
-import { errorText } from '../../lib/api-errors';
+import { PagedTable } from '../../components/paged-table';
 import { ACTION_COLORS, actionKind, diffEvent } from '../../lib/audit-diff';
 import { formatDateTime } from '../../lib/format';
 
@@ -157,46 +157,21 @@ export const AuditPage = () => {
             </Flex>
           </Form.Item>
         </Form>
-        <div data-testid="audit-table">
-          <Table<AuditEvent>
-            rowKey="id"
-            size="middle"
-            columns={columns}
-            dataSource={query.data?.items ?? []}
-            loading={query.isFetching}
-            scroll={{ x: 900 }}
-            expandable={{
-              expandedRowRender: (event) => <AuditDiffTable event={event} />,
-              rowExpandable: (event) => event.before !== null || event.after !== null,
-            }}
-            locale={{
-              emptyText: query.isError ? (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={`${t('common.loadFailed')}：${errorText(query.error)}`}
-                />
-              ) : (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={filtered ? t('audit.emptyFiltered') : t('audit.empty')}
-                />
-              ),
-            }}
-            pagination={{
-              current: page,
-              pageSize,
-              total: query.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: (nextPage, nextSize) => {
-                if (nextSize !== pageSize) {
-                  setPageSize(nextSize);
-                  update({ entity, entityId, page: 1 });
-                } else update({ entity, entityId, page: nextPage });
-              },
-            }}
-          />
-        </div>
+        <PagedTable<AuditEvent>
+          testId="audit-table"
+          query={query}
+          columns={columns}
+          scroll={{ x: 900 }}
+          expandable={{
+            expandedRowRender: (event) => <AuditDiffTable event={event} />,
+            rowExpandable: (event) => event.before !== null || event.after !== null,
+          }}
+          emptyDescription={filtered ? t('audit.emptyFiltered') : t('audit.empty')}
+          page={page}
+          pageSize={pageSize}
+          onPageChange={(nextPage) => update({ entity, entityId, page: nextPage })}
+          onPageSizeChange={setPageSize}
+        />
       </Card>
     </>
   );

@@ -1,5 +1,5 @@
 import { DeleteOutlined, EditOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Flex, Input, Switch, Table, Tooltip, Typography } from 'antd';
+import { Button, Card, Flex, Switch, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { deletePerson, listPeople } from '../../api/org';
 import { queryKeys } from '../../api/query-keys';
 import type { Person, Unit } from '../../api/types';
-import { errorText } from '../../lib/api-errors';
+import { PagedTable } from '../../components/paged-table';
+import { SearchInput } from '../../components/search-input';
 import { useFeedback } from '../../lib/use-feedback';
 import { unitDisplayName } from '../../lib/unit-tree';
 
@@ -147,29 +148,13 @@ export const PeopleTable = ({ unit, canWrite, onAdd, onEdit, onHistory }: Props)
     },
   ];
 
-  const emptyText = query.isError ? (
-    <Empty
-      image={Empty.PRESENTED_IMAGE_SIMPLE}
-      description={`${t('common.loadFailed')}：${errorText(query.error)}`}
-    >
-      <Button size="small" onClick={() => void query.refetch()}>
-        {t('common.retry')}
-      </Button>
-    </Empty>
+  const emptyDescription = q ? (
+    t('org.people.emptySearch')
   ) : (
-    <Empty
-      image={Empty.PRESENTED_IMAGE_SIMPLE}
-      description={
-        q ? (
-          t('org.people.emptySearch')
-        ) : (
-          <>
-            <div>{t('org.people.empty')}</div>
-            {canWrite && <div style={{ color: '#8c98a8', fontSize: 12 }}>{t('org.people.emptyWrite')}</div>}
-          </>
-        )
-      }
-    />
+    <>
+      <div>{t('org.people.empty')}</div>
+      {canWrite && <div style={{ color: '#8c98a8', fontSize: 12 }}>{t('org.people.emptyWrite')}</div>}
+    </>
   );
 
   return (
@@ -191,20 +176,13 @@ export const PeopleTable = ({ unit, canWrite, onAdd, onEdit, onHistory }: Props)
       }
     >
       <Flex justify="space-between" align="center" gap={12} wrap style={{ marginBottom: 12 }}>
-        <Input.Search
-          allowClear
+        <SearchInput
           placeholder={t('org.people.search')}
           style={{ width: 280 }}
           value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            if (e.target.value === '') {
-              setQ('');
-              setPage(1);
-            }
-          }}
-          onSearch={(value) => {
-            setQ(value.trim());
+          onValueChange={setSearch}
+          onCommit={(next) => {
+            setQ(next);
             setPage(1);
           }}
           data-testid="people-search"
@@ -225,31 +203,19 @@ export const PeopleTable = ({ unit, canWrite, onAdd, onEdit, onHistory }: Props)
           </label>
         </Flex>
       </Flex>
-      <div data-testid="people-table">
-        <Table<Person>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={query.data?.items ?? []}
-          loading={query.isFetching}
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: query.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [10, 20, 50, 100],
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (nextPage, nextSize) => {
-              if (nextSize !== pageSize) {
-                setPageSize(nextSize);
-                setPage(1);
-              } else setPage(nextPage);
-            },
-          }}
-        />
-      </div>
+      <PagedTable<Person>
+        testId="people-table"
+        query={query}
+        columns={columns}
+        scroll={{ x: 'max-content' }}
+        emptyDescription={emptyDescription}
+        onRetry={() => void query.refetch()}
+        page={page}
+        pageSize={pageSize}
+        pageSizeOptions={[10, 20, 50, 100]}
+        onPageChange={setPage}
+        onPageSizeChange={setPageSize}
+      />
     </Card>
   );
 };

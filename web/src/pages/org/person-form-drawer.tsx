@@ -1,10 +1,11 @@
-import { Button, Divider, Drawer, Form, Input, Space } from 'antd';
+import { Divider, Drawer, Form, Input } from 'antd';
 import type { FormRule } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { createPerson, updatePerson } from '../../api/org';
 import { queryKeys } from '../../api/query-keys';
 import type { Person, PersonTextFields, UpdatePersonInput } from '../../api/types';
+import { FormActions } from '../../components/form-actions';
 import { UnitTreeSelect } from '../../components/unit-tree-select';
 import { applyFormErrors } from '../../lib/api-errors';
 import { blankToNull } from '../../lib/format';
@@ -102,17 +103,13 @@ export const PersonFormDrawer = ({
       size={560}
       destroyOnHidden
       extra={
-        <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button
-            type="primary"
-            loading={mutation.isPending}
-            onClick={() => form.submit()}
-            data-testid="person-form-submit"
-          >
-            {t('common.save')}
-          </Button>
-        </Space>
+        <FormActions
+          form={form}
+          onCancel={onClose}
+          saving={mutation.isPending}
+          testId="person-form-submit"
+          spaced
+        />
       }
     >
       <Form<Values>

@@ -1,10 +1,11 @@
-import { Button, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
+import { Form, Input, InputNumber, Select, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { createUnit, updateUnit } from '../../api/org';
 import { queryKeys } from '../../api/query-keys';
 import type { Unit, UnitKind, UpdateUnitInput } from '../../api/types';
 import { UNIT_KINDS } from '../../api/types';
+import { FormModal } from '../../components/form-modal';
 import { UnitKindIcon } from '../../components/unit-kind-tag';
 import { UnitTreeSelect } from '../../components/unit-tree-select';
 import { applyFormErrors } from '../../lib/api-errors';
@@ -111,105 +112,81 @@ export const UnitFormModal = ({
   const editing = mode?.type === 'edit' ? mode.unit : null;
 
   return (
-    <Modal
+    <FormModal
       open={requested !== null}
       title={editing ? t('org.unitForm.editTitle') : t('org.unitForm.createTitle')}
-      onCancel={onClose}
-      destroyOnHidden
       width={560}
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
-        </Button>,
-        <Button
-          key="submit"
-          type="primary"
-          loading={mutation.isPending}
-          onClick={() => form.submit()}
-          data-testid="unit-form-submit"
-        >
-          {t('common.save')}
-        </Button>,
-      ]}
+      onClose={onClose}
+      form={form}
+      mutation={mutation}
+      submitTestId="unit-form-submit"
+      initialValues={initialValuesFor(mode)}
+      style={{ marginTop: 12 }}
     >
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        onFinish={(v) => mutation.mutate(v)}
-        preserve={false}
-        initialValues={initialValuesFor(mode)}
-        style={{ marginTop: 12 }}
-      >
-        <Form.Item name="parentId" label={t('org.unit.parent')}>
-          <UnitTreeSelect placeholder={t('org.unitForm.parentNone')} excludeSubtreeOf={editing?.id} />
-        </Form.Item>
-        <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 16 }}>
-          <Form.Item
-            name="code"
-            label={t('org.unit.code')}
-            tooltip={t('org.unitForm.codeHint')}
-            rules={[
-              { required: true, whitespace: true, message: requiredText(t('org.unit.code')) },
-              { max: 64, message: t('common.maxLength', { field: t('org.unit.code'), max: 64 }) },
-            ]}
-          >
-            <Input autoComplete="off" />
-          </Form.Item>
-          <Form.Item
-            name="kind"
-            label={t('org.unit.kind')}
-            rules={[{ required: true, message: t('common.requiredSelect', { field: t('org.unit.kind') }) }]}
-          >
-            <Select
-              options={UNIT_KINDS.map((k) => ({
-                value: k,
-                label: (
-                  <span>
-                    <UnitKindIcon kind={k} /> {t(`unitKind.${k}`)}
-                  </span>
-                ),
-              }))}
-            />
-          </Form.Item>
-        </div>
+      <Form.Item name="parentId" label={t('org.unit.parent')}>
+        <UnitTreeSelect placeholder={t('org.unitForm.parentNone')} excludeSubtreeOf={editing?.id} />
+      </Form.Item>
+      <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 16 }}>
         <Form.Item
-          name="name"
-          label={t('org.unit.name')}
+          name="code"
+          label={t('org.unit.code')}
+          tooltip={t('org.unitForm.codeHint')}
           rules={[
-            { required: true, whitespace: true, message: requiredText(t('org.unit.name')) },
-            { max: 100, message: t('common.maxLength', { field: t('org.unit.name'), max: 100 }) },
+            { required: true, whitespace: true, message: requiredText(t('org.unit.code')) },
+            { max: 64, message: t('common.maxLength', { field: t('org.unit.code'), max: 64 }) },
           ]}
         >
           <Input autoComplete="off" />
         </Form.Item>
         <Form.Item
-          name="nameEn"
-          label={t('org.unit.nameEn')}
-          rules={[{ max: 200, message: t('common.maxLength', { field: t('org.unit.nameEn'), max: 200 }) }]}
+          name="kind"
+          label={t('org.unit.kind')}
+          rules={[{ required: true, message: t('common.requiredSelect', { field: t('org.unit.kind') }) }]}
         >
-          <Input autoComplete="off" placeholder={t('common.optional')} />
+          <Select
+            options={UNIT_KINDS.map((k) => ({
+              value: k,
+              label: (
+                <span>
+                  <UnitKindIcon kind={k} /> {t(`unitKind.${k}`)}
+                </span>
+              ),
+            }))}
+          />
         </Form.Item>
-        <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 16 }}>
+      </div>
+      <Form.Item
+        name="name"
+        label={t('org.unit.name')}
+        rules={[
+          { required: true, whitespace: true, message: requiredText(t('org.unit.name')) },
+          { max: 100, message: t('common.maxLength', { field: t('org.unit.name'), max: 100 }) },
+        ]}
+      >
+        <Input autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        name="nameEn"
+        label={t('org.unit.nameEn')}
+        rules={[{ max: 200, message: t('common.maxLength', { field: t('org.unit.nameEn'), max: 200 }) }]}
+      >
+        <Input autoComplete="off" placeholder={t('common.optional')} />
+      </Form.Item>
+      <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 16 }}>
+        <Form.Item name="sortOrder" label={t('org.unit.sortOrder')} tooltip={t('org.unitForm.sortOrderHint')}>
+          <InputNumber min={0} max={999999} precision={0} style={{ width: '100%' }} />
+        </Form.Item>
+        {editing && (
           <Form.Item
-            name="sortOrder"
-            label={t('org.unit.sortOrder')}
-            tooltip={t('org.unitForm.sortOrderHint')}
+            name="active"
+            label={t('org.unit.active')}
+            valuePropName="checked"
+            tooltip={t('org.unitForm.activeHint')}
           >
-            <InputNumber min={0} max={999999} precision={0} style={{ width: '100%' }} />
+            <Switch checkedChildren={t('common.active')} unCheckedChildren={t('common.inactive')} />
           </Form.Item>
-          {editing && (
-            <Form.Item
-              name="active"
-              label={t('org.unit.active')}
-              valuePropName="checked"
-              tooltip={t('org.unitForm.activeHint')}
-            >
-              <Switch checkedChildren={t('common.active')} unCheckedChildren={t('common.inactive')} />
-            </Form.Item>
-          )}
-        </div>
-        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
-      </Form>
-    </Modal>
+        )}
+      </div>
+    </FormModal>
   );
 };

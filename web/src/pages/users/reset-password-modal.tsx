@@ -1,10 +1,10 @@
-import { LockOutlined } from '@ant-design/icons';
-import { Button, Form, Input, Modal } from 'antd';
+import { Form } from 'antd';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
 import { resetUserPassword } from '../../api/users';
-import { PASSWORD_MIN_LENGTH } from '../../layout/change-password-modal';
+import { FormModal } from '../../components/form-modal';
+import { ConfirmPasswordItem, NewPasswordItem } from '../../components/password-fields';
 import { applyFormErrors } from '../../lib/api-errors';
 import { useFeedback } from '../../lib/use-feedback';
 import { useSticky } from '../../lib/use-sticky';
@@ -34,57 +34,17 @@ export const ResetPasswordModal = ({
   });
 
   return (
-    <Modal
+    <FormModal
       open={requested !== null}
       title={t('users.resetTitle', { name: user?.displayName ?? '' })}
-      onCancel={onClose}
-      destroyOnHidden
       width={460}
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
-        </Button>,
-        <Button
-          key="submit"
-          type="primary"
-          loading={mutation.isPending}
-          onClick={() => form.submit()}
-          data-testid="reset-password-submit"
-        >
-          {t('common.save')}
-        </Button>,
-      ]}
+      onClose={onClose}
+      form={form}
+      mutation={mutation}
+      submitTestId="reset-password-submit"
     >
-      <Form<Values> form={form} layout="vertical" onFinish={(v) => mutation.mutate(v)} preserve={false}>
-        <Form.Item
-          name="password"
-          label={t('password.new')}
-          extra={t('users.initialPasswordHint')}
-          rules={[
-            { required: true, message: t('common.required', { field: t('password.new') }) },
-            { min: PASSWORD_MIN_LENGTH, message: t('password.minLength', { min: PASSWORD_MIN_LENGTH }) },
-          ]}
-        >
-          <Input.Password prefix={<LockOutlined />} autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="confirmPassword"
-          label={t('password.confirm')}
-          dependencies={['password']}
-          rules={[
-            { required: true, message: t('password.confirmRequired') },
-            ({ getFieldValue }) => ({
-              validator: (_rule, value: string | undefined) =>
-                !value || value === getFieldValue('password')
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t('password.mismatch'))),
-            }),
-          ]}
-        >
-          <Input.Password prefix={<LockOutlined />} autoComplete="new-password" />
-        </Form.Item>
-        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
-      </Form>
-    </Modal>
+      <NewPasswordItem name="password" label={t('password.new')} extra={t('users.initialPasswordHint')} />
+      <ConfirmPasswordItem passwordField="password" />
+    </FormModal>
   );
 };

@@ -1,13 +1,14 @@
-import { DeleteOutlined, LockOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Flex, Form, Input, Modal, Select, Typography } from 'antd';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Flex, Form, Input, Select, Typography } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/query-keys';
 import type { GrantInput, Role, UpdateUserInput, User } from '../../api/types';
 import { ROLES } from '../../api/types';
 import { createUser, updateUser } from '../../api/users';
+import { FormModal } from '../../components/form-modal';
+import { NewPasswordItem } from '../../components/password-fields';
 import { UnitTreeSelect } from '../../components/unit-tree-select';
-import { PASSWORD_MIN_LENGTH } from '../../layout/change-password-modal';
 import { applyFormErrors } from '../../lib/api-errors';
 import { useFeedback } from '../../lib/use-feedback';
 import { useSticky } from '../../lib/use-sticky';
@@ -95,153 +96,127 @@ export const UserFormModal = ({
   });
 
   return (
-    <Modal
+    <FormModal
       open={requested !== null}
       title={editing ? t('users.editTitle') : t('users.createTitle')}
-      onCancel={onClose}
-      destroyOnHidden
       width={640}
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
-        </Button>,
-        <Button
-          key="submit"
-          type="primary"
-          loading={mutation.isPending}
-          onClick={() => form.submit()}
-          data-testid="user-form-submit"
-        >
-          {t('common.save')}
-        </Button>,
-      ]}
+      onClose={onClose}
+      form={form}
+      mutation={mutation}
+      submitTestId="user-form-submit"
+      initialValues={initialValuesFor(mode)}
+      style={{ marginTop: 12 }}
     >
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        onFinish={(v) => mutation.mutate(v)}
-        preserve={false}
-        initialValues={initialValuesFor(mode)}
-        style={{ marginTop: 12 }}
-      >
-        <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 16 }}>
-          <Form.Item
-            name="username"
-            label={t('users.username')}
-            rules={[
-              required(t('users.username')),
-              { max: 64, message: t('common.maxLength', { field: t('users.username'), max: 64 }) },
-            ]}
-          >
-            <Input autoComplete="off" disabled={!!editing} />
-          </Form.Item>
-          <Form.Item
-            name="displayName"
-            label={t('users.displayName')}
-            rules={[
-              required(t('users.displayName')),
-              { max: 100, message: t('common.maxLength', { field: t('users.displayName'), max: 100 }) },
-            ]}
-          >
-            <Input autoComplete="off" />
-          </Form.Item>
-        </div>
-        {!editing && (
-          <Form.Item
-            name="password"
-            label={t('users.initialPassword')}
-            extra={t('users.initialPasswordHint')}
-            rules={[
-              { required: true, message: t('common.required', { field: t('users.initialPassword') }) },
-              { min: PASSWORD_MIN_LENGTH, message: t('password.minLength', { min: PASSWORD_MIN_LENGTH }) },
-            ]}
-          >
-            <Input.Password prefix={<LockOutlined />} autoComplete="new-password" />
-          </Form.Item>
-        )}
-        <Form.Item name="personId" label={t('users.person')}>
-          <PersonSelect placeholder={t('users.personPlaceholder')} />
-        </Form.Item>
-
+      <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 16 }}>
         <Form.Item
-          label={t('users.grants')}
-          tooltip={t('users.grantHint')}
-          required={false}
-          style={{ marginBottom: 0 }}
+          name="username"
+          label={t('users.username')}
+          rules={[
+            required(t('users.username')),
+            { max: 64, message: t('common.maxLength', { field: t('users.username'), max: 64 }) },
+          ]}
         >
-          <Form.List
-            name="grants"
-            rules={[
-              {
-                validator: async (_rule, grants: GrantValue[] | undefined) => {
-                  const keys = toGrants(grants).map((g) => `${g.role}@${g.unitId}`);
-                  if (new Set(keys).size !== keys.length) throw new Error(t('users.duplicateGrant'));
-                },
-              },
-            ]}
-          >
-            {(fields, { add, remove }, { errors }) => (
-              <>
-                {fields.map((field) => (
-                  <Flex key={field.key} gap={8} align="flex-start">
-                    <Form.Item
-                      name={[field.name, 'role']}
-                      rules={[
-                        {
-                          required: true,
-                          message: t('common.requiredSelect', { field: t('users.grantRole') }),
-                        },
-                      ]}
-                      style={{ width: 170, marginBottom: 12 }}
-                    >
-                      <Select
-                        aria-label={t('users.grantRole')}
-                        placeholder={t('users.grantRole')}
-                        options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
-                      />
-                    </Form.Item>
-                    <Form.Item
-                      name={[field.name, 'unitId']}
-                      rules={[
-                        {
-                          required: true,
-                          message: t('common.requiredSelect', { field: t('users.grantUnit') }),
-                        },
-                      ]}
-                      style={{ flex: 1, marginBottom: 12, minWidth: 0 }}
-                    >
-                      <UnitTreeSelect aria-label={t('users.grantUnit')} placeholder={t('users.grantUnit')} />
-                    </Form.Item>
-                    <Button
-                      type="text"
-                      danger
-                      icon={<DeleteOutlined />}
-                      onClick={() => remove(field.name)}
-                      aria-label={t('common.delete')}
-                    />
-                  </Flex>
-                ))}
-                <Button
-                  type="dashed"
-                  block
-                  icon={<PlusOutlined />}
-                  onClick={() => add({ role: 'staff', unitId: null })}
-                  data-testid="grant-add"
-                >
-                  {t('users.addGrant')}
-                </Button>
-                <Form.ErrorList errors={errors} />
-                {fields.length === 0 && (
-                  <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8, fontSize: 12 }}>
-                    {t('users.noGrants')}
-                  </Typography.Text>
-                )}
-              </>
-            )}
-          </Form.List>
+          <Input autoComplete="off" disabled={!!editing} />
         </Form.Item>
-        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
-      </Form>
-    </Modal>
+        <Form.Item
+          name="displayName"
+          label={t('users.displayName')}
+          rules={[
+            required(t('users.displayName')),
+            { max: 100, message: t('common.maxLength', { field: t('users.displayName'), max: 100 }) },
+          ]}
+        >
+          <Input autoComplete="off" />
+        </Form.Item>
+      </div>
+      {!editing && (
+        <NewPasswordItem
+          name="password"
+          label={t('users.initialPassword')}
+          extra={t('users.initialPasswordHint')}
+        />
+      )}
+      <Form.Item name="personId" label={t('users.person')}>
+        <PersonSelect placeholder={t('users.personPlaceholder')} />
+      </Form.Item>
+
+      <Form.Item
+        label={t('users.grants')}
+        tooltip={t('users.grantHint')}
+        required={false}
+        style={{ marginBottom: 0 }}
+      >
+        <Form.List
+          name="grants"
+          rules={[
+            {
+              validator: async (_rule, grants: GrantValue[] | undefined) => {
+                const keys = toGrants(grants).map((g) => `${g.role}@${g.unitId}`);
+                if (new Set(keys).size !== keys.length) throw new Error(t('users.duplicateGrant'));
+              },
+            },
+          ]}
+        >
+          {(fields, { add, remove }, { errors }) => (
+            <>
+              {fields.map((field) => (
+                <Flex key={field.key} gap={8} align="flex-start">
+                  <Form.Item
+                    name={[field.name, 'role']}
+                    rules={[
+                      {
+                        required: true,
+                        message: t('common.requiredSelect', { field: t('users.grantRole') }),
+                      },
+                    ]}
+                    style={{ width: 170, marginBottom: 12 }}
+                  >
+                    <Select
+                      aria-label={t('users.grantRole')}
+                      placeholder={t('users.grantRole')}
+                      options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+                    />
+                  </Form.Item>
+                  <Form.Item
+                    name={[field.name, 'unitId']}
+                    rules={[
+                      {
+                        required: true,
+                        message: t('common.requiredSelect', { field: t('users.grantUnit') }),
+                      },
+                    ]}
+                    style={{ flex: 1, marginBottom: 12, minWidth: 0 }}
+                  >
+                    <UnitTreeSelect aria-label={t('users.grantUnit')} placeholder={t('users.grantUnit')} />
+                  </Form.Item>
+                  <Button
+                    type="text"
+                    danger
+                    icon={<DeleteOutlined />}
+                    onClick={() => remove(field.name)}
+                    aria-label={t('common.delete')}
+                  />
+                </Flex>
+              ))}
+              <Button
+                type="dashed"
+                block
+                icon={<PlusOutlined />}
+                onClick={() => add({ role: 'staff', unitId: null })}
+                data-testid="grant-add"
+              >
+                {t('users.addGrant')}
+              </Button>
+              <Form.ErrorList errors={errors} />
+              {fields.length === 0 && (
+                <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8, fontSize: 12 }}>
+                  {t('users.noGrants')}
+                </Typography.Text>
+              )}
+            </>
+          )}
+        </Form.List>
+      </Form.Item>
+    </FormModal>
   );
 };

@@ -5,7 +5,7 @@ import {
   StopOutlined,
   CheckCircleOutlined,
 } from '@ant-design/icons';
-import { Badge, Button, Card, Empty, Flex, Input, Table, Typography } from 'antd';
+import { Badge, Button, Card, Flex, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -15,8 +15,9 @@ import type { User } from '../../api/types';
 import { listUsers, updateUser } from '../../api/users';
 import { useSession } from '../../auth/session-context';
 import { PageHeader } from '../../components/page-header';
+import { PagedTable } from '../../components/paged-table';
 import { RoleTag } from '../../components/role-tag';
-import { errorText } from '../../lib/api-errors';
+import { SearchInput } from '../../components/search-input';
 import { formatDateTime } from '../../lib/format';
 import { useFeedback } from '../../lib/use-feedback';
 import { ResetPasswordModal } from './reset-password-modal';
@@ -164,60 +165,28 @@ export const UsersPage = () => {
       />
       <Card>
         <Flex style={{ marginBottom: 12 }}>
-          <Input.Search
-            allowClear
+          <SearchInput
             placeholder={t('users.search')}
             style={{ width: 300 }}
             value={search}
-            onChange={(e) => {
-              setSearch(e.target.value);
-              if (e.target.value === '') {
-                setQ('');
-                setPage(1);
-              }
-            }}
-            onSearch={(v) => {
-              setQ(v.trim());
+            onValueChange={setSearch}
+            onCommit={(next) => {
+              setQ(next);
               setPage(1);
             }}
           />
         </Flex>
-        <div data-testid="users-table">
-          <Table<User>
-            rowKey="id"
-            size="middle"
-            columns={columns}
-            dataSource={query.data?.items ?? []}
-            loading={query.isFetching}
-            scroll={{ x: 'max-content' }}
-            locale={{
-              emptyText: query.isError ? (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={`${t('common.loadFailed')}：${errorText(query.error)}`}
-                />
-              ) : (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={q ? t('users.emptySearch') : t('users.empty')}
-                />
-              ),
-            }}
-            pagination={{
-              current: page,
-              pageSize,
-              total: query.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: (nextPage, nextSize) => {
-                if (nextSize !== pageSize) {
-                  setPageSize(nextSize);
-                  setPage(1);
-                } else setPage(nextPage);
-              },
-            }}
-          />
-        </div>
+        <PagedTable<User>
+          testId="users-table"
+          query={query}
+          columns={columns}
+          scroll={{ x: 'max-content' }}
+          emptyDescription={q ? t('users.emptySearch') : t('users.empty')}
+          page={page}
+          pageSize={pageSize}
+          onPageChange={setPage}
+          onPageSizeChange={setPageSize}
+        />
       </Card>
       <UserFormModal mode={form} onClose={() => setForm(null)} />
       <ResetPasswordModal user={resetFor} onClose={() => setResetFor(null)} />
