@@ -204,4 +204,27 @@ describeEachDialect('org service', (ctx) => {
       [org.east.id, org.eastGrid2.id].sort(),
     );
   });
+
+  it('lets only an organisation-wide admin create a top-level unit', async () => {
+    const { db } = ctx();
+    const org = await buildOrgTree(db);
+    const { actor: branchAdmin } = await buildUser(db, [grant('admin', org.east.id)]);
+    await expect(
+      createUnit(
+        { parentId: null, code: `TOP-${Date.now()}`, name: '顶级', kind: 'company' },
+        depsAs(branchAdmin),
+      ),
+    ).rejects.toMatchObject({ code: 'org.root_forbidden' });
+    // Other files' companies exist in this database too, so grant on every top-level unit.
+    const tops = (await listUnits(systemDeps(db))).filter((u) => u.parentId === null);
+    const { actor: groupAdmin } = await buildUser(
+      db,
+      tops.map((u) => grant('admin', u.id)),
+    );
+    const top = await createUnit(
+      { parentId: null, code: `TOP2-${Date.now()}`, name: '新集团', kind: 'company' },
+      depsAs(groupAdmin),
+    );
+    expect(top.parentId).toBeNull();
+  });
 });

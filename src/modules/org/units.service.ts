@@ -1,6 +1,7 @@
 import { requirePermission, scopeRoots } from '../../platform/access.js';
-import type { Actor } from '../../platform/access.js';
+import type { Actor, ScopeRoots } from '../../platform/access.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import type { Executor } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { CreateUnitInput, Unit, UnitKind, UpdateUnitInput } from './org.schema.js';
@@ -32,12 +33,14 @@ export const getUnit = async ({ unitId }: { unitId: number }, { db, actor }: Pic
   return toUnit(row);
 };
 
-/** An organisation-wide actor: the system, or an admin granted on a top-level unit. */
-const isOrganisationWide = async (db: Deps['db'], actor: Actor): Promise<boolean> => {
-  const roots = scopeRoots(actor, 'users.manage');
-  if (roots === 'all') return true;
+/**
+ * Roots that cover every top-level unit mean the whole organisation: 'all'. Such an admin
+ * may create top-level units and manage users not yet linked to any unit.
+ */
+export const widenToOrganisation = async (db: Executor, roots: ScopeRoots): Promise<ScopeRoots> => {
+  if (roots === 'all') return roots;
   const topLevel = await unitsRepo.rootUnitIds(db);
-  return topLevel.length > 0 && topLevel.every((id) => roots.includes(id));
+  return topLevel.length > 0 && topLevel.every((id) => roots.includes(id)) ? 'all' : roots;
 };
 
 const requireWritableUnit = async (db: Deps['db'], unitId: number, actor: Actor) => {
@@ -57,7 +60,9 @@ export const createUnit = async (input: CreateUnitInput, { db, clock, actor }: D
   requirePermission(actor, 'org.write');
   return db.transaction().execute(async (tx) => {
     if (values.parentId === null) {
-      if (!(await isOrganisationWide(tx, actor))) throw new AppError('org.root_forbidden');
+      if ((await widenToOrganisation(tx, scopeRoots(actor, 'users.manage'))) !== 'all') {
+        throw new AppError('org.root_forbidden');
+      }
     } else {
       await requireWritableUnit(tx, values.parentId, actor);
     }

@@ -11,6 +11,7 @@ import { ZCreateUserInput } from './org.schema.js';
 import * as peopleRepo from './people.repo.js';
 import * as unitsRepo from './units.repo.js';
 import * as usersRepo from './users.repo.js';
+import { widenToOrganisation } from './units.service.js';
 import type { GrantRow, UserRow } from './users.repo.js';
 
 const toUser = (row: UserRow, grants: GrantRow[]): User => ({
@@ -31,12 +32,8 @@ const toUser = (row: UserRow, grants: GrantRow[]): User => ({
  * The scope for managing users. An admin granted on every top-level unit manages all users,
  * including those not yet linked to any unit.
  */
-const userAdminRoots = async (db: Executor, actor: Deps['actor']): Promise<ScopeRoots> => {
-  const roots = requirePermission(actor, 'users.manage');
-  if (roots === 'all') return roots;
-  const topLevel = await unitsRepo.rootUnitIds(db);
-  return topLevel.length > 0 && topLevel.every((id) => roots.includes(id)) ? 'all' : roots;
-};
+const userAdminRoots = async (db: Executor, actor: Deps['actor']): Promise<ScopeRoots> =>
+  widenToOrganisation(db, requirePermission(actor, 'users.manage'));
 
 const withGrants = async (db: Executor, row: UserRow) =>
   toUser(row, await usersRepo.grantsOfUsers(db, [row.id]));
