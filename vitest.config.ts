@@ -8,5 +8,6 @@ export default defineConfig({
     // Files run in parallel; each one gets its own SQLite file and PostgreSQL schema.
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
