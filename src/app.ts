@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { calendarRoutes } from './modules/calendar/calendar.routes.js';
 import { authDepsOf, authRoutes } from './modules/auth/auth.routes.js';
 import { authenticateApiToken, authenticateSession } from './modules/auth/auth.service.js';
 import { orgRoutes } from './modules/org/org.routes.js';
@@ -93,6 +94,7 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
       authRoutes(ctx),
       orgRoutes(ctx),
       auditRoutes(ctx),
+      calendarRoutes(ctx),
     ],
   });
   return {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import { authHousekeepingSweep } from './modules/auth/auth.sweeps.js';
+import { ensureStandardCalendar } from './modules/calendar/calendar.service.js';
 import { createJobRunner } from './platform/jobs/jobs.runner.js';
 import type { App } from './app.js';
 import { buildApp, prepareDatabase } from './app.js';
@@ -25,6 +26,7 @@ export const startServer = async (
   const app = await buildApp({ config, ...options });
   try {
     await prepareDatabase(app.ctx.db);
+    await ensureStandardCalendar(app.ctx);
     const firstRun = await prepareFirstRun(app.ctx);
     const address = await app.http.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');

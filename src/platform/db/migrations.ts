@@ -3,6 +3,7 @@ import { dialectOf } from './database.js';
 import type { Kysely, Migration, MigrationResultSet } from 'kysely';
 import { auditMigrations } from '../../modules/audit/audit.migrations.js';
 import { authMigrations } from '../../modules/auth/auth.migrations.js';
+import { calendarMigrations } from '../../modules/calendar/calendar.migrations.js';
 import { orgMigrations } from '../../modules/org/org.migrations.js';
 import { jobsMigrations } from '../jobs/jobs.migrations.js';
 
@@ -15,6 +16,7 @@ export const allMigrations = (): Record<string, Migration> => ({
   ...authMigrations,
   ...auditMigrations,
   ...jobsMigrations,
+  ...calendarMigrations,
 });
 
 export type MigrationReport = { applied: string[]; alreadyApplied: number };

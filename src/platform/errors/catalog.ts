@@ -1,4 +1,5 @@
 import { authErrors } from '../../modules/auth/auth.errors.js';
+import { calendarErrors } from '../../modules/calendar/calendar.errors.js';
 import { orgErrors } from '../../modules/org/org.errors.js';
 import type { ErrorDefinition } from './define-errors.js';
 import { platformErrors } from './platform.errors.js';
@@ -11,6 +12,7 @@ export const errorCatalog = {
   ...platformErrors,
   ...orgErrors,
   ...authErrors,
+  ...calendarErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalog;
