@@ -7,7 +7,13 @@ import { AppError } from './errors/app-error.js';
 export const roles = ['admin', 'manager', 'staff', 'auditor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
-export const permissions = ['org.read', 'org.write', 'users.manage', 'audit.read', 'calendar.manage'] as const;
+export const permissions = [
+  'org.read',
+  'org.write',
+  'users.manage',
+  'audit.read',
+  'calendar.manage',
+] as const;
 export type Permission = (typeof permissions)[number];
 
 const rolePermissions: Record<Role, readonly Permission[]> = {
