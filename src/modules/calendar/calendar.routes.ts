@@ -18,13 +18,12 @@ import {
   ZUpdateCalendarInput,
   ZYearQuery,
 } from './calendar.schema.js';
+import { addDuration, measureDuration } from './calendar-clock.service.js';
 import {
-  addDuration,
   createCalendar,
   getCalendar,
   listCalendars,
   loadOfficialHolidays,
-  measureDuration,
   removeCalendarDay,
   setCalendarDay,
   updateCalendar,
