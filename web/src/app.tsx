@@ -36,6 +36,9 @@ const queryClient = new QueryClient({
 
 const OrgPage = lazy(() => import('./pages/org/org-page').then((m) => ({ default: m.OrgPage })));
 const UsersPage = lazy(() => import('./pages/users/users-page').then((m) => ({ default: m.UsersPage })));
+const CalendarsPage = lazy(() =>
+  import('./pages/calendars/calendars-page').then((m) => ({ default: m.CalendarsPage })),
+);
 const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ default: m.AuditPage })));
 
 const router = createBrowserRouter([
@@ -67,6 +70,7 @@ const router = createBrowserRouter([
           </RequirePermission>
         ),
       },
+      { path: 'calendars', element: <CalendarsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

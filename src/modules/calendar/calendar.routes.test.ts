@@ -100,6 +100,27 @@ describeEachDialect('calendars API', (ctx) => {
       kind: 'holiday',
     });
     expect(badDay.statusCode).toBe(400);
+    const uncovered = await admin.request('PUT', `/api/v1/calendars/${calendarId}/days/2030-01-02`, {
+      kind: 'holiday',
+    });
+    expect(uncovered.json().error).toMatchObject({
+      code: 'calendar.year_not_covered',
+      details: { year: 2030 },
+    });
+    const overlapping = await admin.request('PUT', `/api/v1/calendars/${calendarId}/days/2026-12-05`, {
+      kind: 'workday',
+      hours: [
+        ['09:00', '12:00'],
+        ['11:00', '13:00'],
+      ],
+    });
+    expect(overlapping.statusCode).toBe(400);
+    expect(overlapping.json().error.details.issues[0].message).toMatch(/overlap/);
+    const backwards = await staff.request('POST', `/api/v1/calendars/${calendarId}/measure`, {
+      start: '2026-11-27T14:00:00+08:00',
+      end: '2026-11-27T10:00:00+08:00',
+    });
+    expect(backwards.json().error.details.issues[0].path).toBe('body.end');
   });
 
   it('validates weekly hours on create, naming the field', async () => {

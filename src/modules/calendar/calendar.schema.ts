@@ -108,7 +108,8 @@ export const ZMeasureInput = z
       .max(500)
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine((m) => Date.parse(m.end) >= Date.parse(m.start), { path: ['end'], message: 'end is before start' });
 export const ZMeasureReply = z.object({
   workingMs: z.number(),
   workingHours: z.number(),

@@ -152,6 +152,11 @@ export const setCalendarDay = async (
   requirePermission(actor, 'calendar.manage');
   return db.transaction().execute(async (tx) => {
     const calendar = toCalendar(await requireCalendar(tx, calendarId));
+    const year = Number(date.slice(0, 4));
+    // A day outside the coverage would be stored but never used: say so instead.
+    if (year < calendar.coverage.fromYear || year > calendar.coverage.toYear) {
+      throw new AppError('calendar.year_not_covered', { year });
+    }
     const before = (await calendarRepo.listDays(tx, calendarId, { from: date, to: date }))[0];
     const hours = day.kind === 'workday' ? (day.hours ?? calendar.weekly.mon) : null;
     const row = {

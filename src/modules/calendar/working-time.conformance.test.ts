@@ -49,7 +49,8 @@ type Case = {
 const packageRoot = path.resolve(import.meta.dirname, '../../..');
 const file = path.resolve(packageRoot, '../shared/conformance/calendar-cases.json');
 const present = existsSync(file);
-if (!present && process.env.CI) throw new Error(`CI must run the calendar conformance cases: ${file} is absent`);
+if (!present && process.env.CI)
+  throw new Error(`CI must run the calendar conformance cases: ${file} is absent`);
 // Skipped only outside CI, where the shared folder may not sit beside the clone.
 if (!present) console.warn(`calendar conformance skipped: ${file} is absent`);
 const cases: Case[] = present ? (JSON.parse(readFileSync(file, 'utf8')) as Case[]) : [];

@@ -35,7 +35,8 @@ const issuesOfFastifyValidation = (error: FastifyError, locale: Locale): Issue[]
     return {
       path: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.'),
       code: v.keyword,
-      message: localiseIssue(raw, locale),
+      // A custom check carries its own message; zod's locale would only say "invalid input".
+      message: v.keyword === 'custom' && v.message ? v.message : localiseIssue(raw, locale),
     };
   });
 

@@ -13,6 +13,8 @@ export const queryKeys = {
   personAudit: (id: number) => ['people', id, 'audit'] as const,
   users: ['users'] as const,
   usersList: (q: UsersQuery) => ['users', 'list', q] as const,
+  calendars: ['calendars'] as const,
+  calendarYear: (id: number, year: number) => ['calendars', id, year] as const,
   audit: ['audit-events'] as const,
   auditList: (q: AuditQuery) => ['audit-events', q] as const,
 };

@@ -2,7 +2,7 @@
 
 export type Locale = 'zh-CN' | 'en';
 export type Role = 'admin' | 'manager' | 'staff' | 'auditor' | 'viewer';
-export type Permission = 'org.read' | 'org.write' | 'users.manage' | 'audit.read';
+export type Permission = 'org.read' | 'org.write' | 'users.manage' | 'audit.read' | 'calendar.manage';
 export type UnitKind = 'company' | 'branch' | 'department' | 'grid' | 'area' | 'team' | 'site';
 
 export const ROLES: readonly Role[] = ['admin', 'manager', 'staff', 'auditor', 'viewer'];
@@ -135,6 +135,50 @@ export type AuditEvent = {
   before: JsonObject | null;
   after: JsonObject | null;
 };
+
+/** A wall-clock time range of one day, `["09:00", "12:00"]`; `24:00` is the end of the day. */
+export type TimeRange = [string, string];
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+export type WeeklyHours = Record<Weekday, TimeRange[]>;
+
+export type Calendar = {
+  id: number;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  timeZone: string;
+  weekly: WeeklyHours;
+  /** The years whose holidays the calendar knows; dates outside are refused, never guessed. */
+  coverage: { fromYear: number; toYear: number };
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type CalendarDayKind = 'holiday' | 'workday';
+
+/** A date that does not follow the weekly hours: a holiday, or a (make-up) working day. */
+export type CalendarDay = {
+  date: string;
+  kind: CalendarDayKind;
+  name: string | null;
+  hours: TimeRange[] | null;
+};
+
+export type CalendarWithDays = Calendar & { days: CalendarDay[] };
+
+export type SetCalendarDayInput = { kind: CalendarDayKind; name?: string; hours?: TimeRange[] };
+
+export type UpdateCalendarInput = Partial<{
+  name: string;
+  nameEn: string | null;
+  timeZone: string;
+  weekly: WeeklyHours;
+  coverage: { fromYear: number; toYear: number };
+}>;
+
+export type AddDurationResult = { start: string; duration: string; end: string };
+export type MeasureResult = { workingMs: number; workingHours: number; workingMinutes: number };
 
 export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
 export type ItemList<T> = { items: T[] };

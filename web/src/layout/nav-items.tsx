@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  CalendarOutlined,
   FileTextOutlined,
   FundOutlined,
   SafetyCertificateOutlined,
@@ -13,7 +14,16 @@ import type { ReactNode } from 'react';
 import type { Permission } from '../api/types';
 
 export type NavKey =
-  'org' | 'users' | 'audit' | 'cases' | 'risks' | 'checks' | 'budgets' | 'indicators' | 'reports';
+  | 'org'
+  | 'users'
+  | 'audit'
+  | 'calendars'
+  | 'cases'
+  | 'risks'
+  | 'checks'
+  | 'budgets'
+  | 'indicators'
+  | 'reports';
 
 export type NavItem = {
   key: NavKey;
@@ -36,6 +46,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'reports', path: '/reports', icon: <BarChartOutlined />, group: 'modules', comingSoon: true },
   { key: 'users', path: '/users', icon: <UserSwitchOutlined />, group: 'system', permission: 'users.manage' },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, group: 'system', permission: 'audit.read' },
+  // Everyone reads the calendar (deadlines are computed with it); changing it needs calendar.manage.
+  { key: 'calendars', path: '/calendars', icon: <CalendarOutlined />, group: 'system' },
 ];
 
 export const navItemForPath = (pathname: string): NavItem | undefined =>

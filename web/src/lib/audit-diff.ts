@@ -45,7 +45,10 @@ export type ActionKind =
   | 'logout'
   | 'resetPassword'
   | 'changePassword'
-  | 'grant';
+  | 'grant'
+  | 'setDay'
+  | 'removeDay'
+  | 'loadOfficial';
 
 const ACTION_ALIASES: Record<string, ActionKind> = {
   create: 'create',
@@ -75,6 +78,9 @@ const ACTION_ALIASES: Record<string, ActionKind> = {
   passwordchanged: 'changePassword',
   grant: 'grant',
   grants: 'grant',
+  setday: 'setDay',
+  removeday: 'removeDay',
+  loadofficial: 'loadOfficial',
 };
 
 /** Maps action strings like `unit.update`, `org.person.created` or `user.reset_password` to a known kind. */
@@ -95,6 +101,9 @@ export const ACTION_COLORS: Record<ActionKind, string> = {
   resetPassword: 'gold',
   changePassword: 'gold',
   grant: 'geekblue',
+  setDay: 'blue',
+  removeDay: 'orange',
+  loadOfficial: 'cyan',
 };
 
 /** Entity strings (`unit`, `org.person`, `api_token`) reduced to the keys of the i18n entity names. */
