@@ -1,22 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { AuditLogTable } from './audit.tables.js';
 
 /** The hash before the first row. */
 export const genesisHash = '0'.repeat(64);
 
-/** The fields of an audit row that its hash covers, in a fixed order. */
-export type ChainedFields = {
-  id: number;
-  at: string;
-  actorId: number | null;
-  actorName: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  unitId: number | null;
-  beforeJson: string | null;
-  afterJson: string | null;
-  prevHash: string;
-};
+/** The fields of an audit row that its hash covers: all but the hash itself. */
+export type ChainedFields = Omit<Selectable<AuditLogTable>, 'hash'>;
 
 /**
  * SHA-256 over the row's fields and the previous row's hash. The id is covered, so a
