@@ -1,6 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { calendarRoutes } from './modules/calendar/calendar.routes.js';
+import { customersRoutes } from './modules/customers/customers.routes.js';
 import { authDepsOf, authRoutes } from './modules/auth/auth.routes.js';
 import { authenticateApiToken, authenticateSession } from './modules/auth/auth.service.js';
 import { orgRoutes } from './modules/org/org.routes.js';
@@ -95,6 +96,7 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
       orgRoutes(ctx),
       auditRoutes(ctx),
       calendarRoutes(ctx),
+      customersRoutes(ctx),
     ],
   });
   return {

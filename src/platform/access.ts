@@ -13,15 +13,18 @@ export const permissions = [
   'users.manage',
   'audit.read',
   'calendar.manage',
+  'customers.read',
+  'customers.write',
+  'customers.contact',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['org.read', 'org.write', 'audit.read'],
-  staff: ['org.read'],
-  auditor: ['org.read', 'audit.read'],
-  viewer: ['org.read'],
+  manager: ['org.read', 'org.write', 'audit.read', 'customers.read', 'customers.write', 'customers.contact'],
+  staff: ['org.read', 'customers.read', 'customers.write'],
+  auditor: ['org.read', 'audit.read', 'customers.read'],
+  viewer: ['org.read', 'customers.read'],
 };
 
 export const permissionsOfRole = (role: Role): readonly Permission[] => rolePermissions[role];

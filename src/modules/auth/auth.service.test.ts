@@ -38,7 +38,14 @@ describeEachDialect('auth service', (ctx) => {
   it('logs in with the right password, and the session resolves to the user with his grants', async () => {
     const { deps, user, unit, db } = await setup();
     const result = await login({ username: user.username, password: testPassword, ip: '10.0.0.1' }, deps);
-    expect(result.me.permissions).toEqual(['org.read', 'org.write', 'audit.read']);
+    expect(result.me.permissions).toEqual([
+      'org.read',
+      'org.write',
+      'audit.read',
+      'customers.read',
+      'customers.write',
+      'customers.contact',
+    ]);
     const session = await authenticateSession({ token: result.sessionToken }, deps);
     expect(session?.actor).toMatchObject({
       kind: 'user',

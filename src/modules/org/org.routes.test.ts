@@ -115,7 +115,11 @@ describeEachDialect('org API', (ctx) => {
     expect(created.json().grants).toEqual([{ role: 'staff', unitId: org.west.id, unitName: org.west.name }]);
     const asUser = await loginAs(app, username, 'a long password');
     const session = await asUser.request('GET', '/api/v1/auth/session');
-    expect(session.json().user).toMatchObject({ username, roles: ['staff'], permissions: ['org.read'] });
+    expect(session.json().user).toMatchObject({
+      username,
+      roles: ['staff'],
+      permissions: ['org.read', 'customers.read', 'customers.write'],
+    });
 
     const duplicate = await admin.request('POST', '/api/v1/users', {
       username,

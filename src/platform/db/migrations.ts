@@ -4,6 +4,7 @@ import type { Kysely, Migration, MigrationResultSet } from 'kysely';
 import { auditMigrations } from '../../modules/audit/audit.migrations.js';
 import { authMigrations } from '../../modules/auth/auth.migrations.js';
 import { calendarMigrations } from '../../modules/calendar/calendar.migrations.js';
+import { customersMigrations } from '../../modules/customers/customers.migrations.js';
 import { orgMigrations } from '../../modules/org/org.migrations.js';
 import { jobsMigrations } from '../jobs/jobs.migrations.js';
 
@@ -17,6 +18,7 @@ export const allMigrations = (): Record<string, Migration> => ({
   ...auditMigrations,
   ...jobsMigrations,
   ...calendarMigrations,
+  ...customersMigrations,
 });
 
 export type MigrationReport = { applied: string[]; alreadyApplied: number };

@@ -1,8 +1,9 @@
 import type { AuditTables } from '../../modules/audit/audit.tables.js';
 import type { AuthTables } from '../../modules/auth/auth.tables.js';
 import type { CalendarTables } from '../../modules/calendar/calendar.tables.js';
+import type { CustomersTables } from '../../modules/customers/customers.tables.js';
 import type { OrgTables } from '../../modules/org/org.tables.js';
 import type { JobsTables } from '../jobs/jobs.tables.js';
 
 /** The whole database as Kysely sees it: the union of the tables each module owns. */
-export type Database = OrgTables & AuthTables & AuditTables & JobsTables & CalendarTables;
+export type Database = OrgTables & AuthTables & AuditTables & JobsTables & CalendarTables & CustomersTables;

@@ -1,5 +1,6 @@
 import { authErrors } from '../../modules/auth/auth.errors.js';
 import { calendarErrors } from '../../modules/calendar/calendar.errors.js';
+import { customersErrors } from '../../modules/customers/customers.errors.js';
 import { orgErrors } from '../../modules/org/org.errors.js';
 import type { ErrorDefinition } from './define-errors.js';
 import { platformErrors } from './platform.errors.js';
@@ -13,6 +14,7 @@ export const errorCatalog = {
   ...orgErrors,
   ...authErrors,
   ...calendarErrors,
+  ...customersErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalog;

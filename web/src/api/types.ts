@@ -2,7 +2,15 @@
 
 export type Locale = 'zh-CN' | 'en';
 export type Role = 'admin' | 'manager' | 'staff' | 'auditor' | 'viewer';
-export type Permission = 'org.read' | 'org.write' | 'users.manage' | 'audit.read' | 'calendar.manage';
+export type Permission =
+  | 'org.read'
+  | 'org.write'
+  | 'users.manage'
+  | 'audit.read'
+  | 'calendar.manage'
+  | 'customers.read'
+  | 'customers.write'
+  | 'customers.contact';
 export type UnitKind = 'company' | 'branch' | 'department' | 'grid' | 'area' | 'team' | 'site';
 
 export const ROLES: readonly Role[] = ['admin', 'manager', 'staff', 'auditor', 'viewer'];
