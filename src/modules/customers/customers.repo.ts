@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ScopeRoots } from '../../platform/access.js';
 import type { Executor } from '../../platform/db/database.js';
+import { containsText } from '../../platform/db/search.js';
 import { unitIdsUnder } from '../org/scope.js';
 import type { CustomerTable } from './customers.tables.js';
 
@@ -59,12 +60,12 @@ export const listCustomers = async (
       : query.where('customers.unitId', '=', unitId);
   }
   if (filter.q) {
-    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const q = filter.q;
     const phone = filter.phone;
     query = query.where((eb) =>
       eb.or([
-        eb('customers.name', 'like', like),
-        eb('customers.externalKey', 'like', like),
+        containsText('customers.name', q),
+        containsText('customers.externalKey', q),
         // Whole numbers only: a partial match would let a masked caller probe the hidden digits.
         ...(phone
           ? [

@@ -227,4 +227,14 @@ describeEachDialect('org service', (ctx) => {
     );
     expect(top.parentId).toBeNull();
   });
+
+  it('searches people with % and _ taken literally', async () => {
+    const { db } = ctx();
+    const unit = await buildUnit(db);
+    const literal = await buildPerson(db, { unitId: unit.id, name: '完成率_100%' });
+    await buildPerson(db, { unitId: unit.id, name: '完成率A100X' });
+    const found = await listPeople({ ...page, unitId: unit.id, q: '率_100%' }, systemDeps(db));
+    expect(found.items.map((p) => p.id)).toEqual([literal.id]);
+    expect((await listPeople({ ...page, unitId: unit.id, q: '完成率' }, systemDeps(db))).total).toBe(2);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ScopeRoots } from '../../platform/access.js';
 import type { Executor } from '../../platform/db/database.js';
+import { containsText } from '../../platform/db/search.js';
 import type { PersonTable } from './org.tables.js';
 import { unitIdsUnder } from './scope.js';
 
@@ -37,13 +38,13 @@ export const listPeople = async (
       : query.where('people.unitId', '=', unitId);
   }
   if (filter.q) {
-    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const q = filter.q;
     query = query.where((eb) =>
       eb.or([
-        eb('people.name', 'like', like),
-        eb('people.employeeNo', 'like', like),
-        eb('people.position', 'like', like),
-        eb('people.phone', 'like', like),
+        containsText('people.name', q),
+        containsText('people.employeeNo', q),
+        containsText('people.position', q),
+        containsText('people.phone', q),
       ]),
     );
   }

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Grant, Role, ScopeRoots } from '../../platform/access.js';
 import type { Executor } from '../../platform/db/database.js';
+import { containsText } from '../../platform/db/search.js';
 import type { UserTable } from './org.tables.js';
 import { unitIdsUnder } from './scope.js';
 
@@ -38,9 +39,9 @@ export const listUsers = async (
 ) => {
   let query = visibleUsers(db, filter.roots);
   if (filter.q) {
-    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const q = filter.q;
     query = query.where((eb) =>
-      eb.or([eb('users.username', 'like', like), eb('users.displayName', 'like', like)]),
+      eb.or([containsText('users.username', q), containsText('users.displayName', q)]),
     );
   }
   const [items, total] = await Promise.all([
