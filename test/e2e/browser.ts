@@ -1,6 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { loadConfig } from '../../src/platform/config/config.js';
+import type { RunningServer } from '../../src/server.js';
+import { startServer } from '../../src/server.js';
 
 /** Debian's Chromium; the tests never download a browser. */
 export const chromiumPath = process.env.GUANKONG_CHROMIUM ?? '/usr/bin/chromium';
@@ -24,3 +30,71 @@ export const launchChromium = (): Promise<Browser> =>
       '--disable-quic',
     ],
   });
+
+/** Runs `step` until it passes, for at most `ms`; the last failure is rethrown. */
+export const retryUntil = async (step: () => Promise<void>, ms = 20_000) => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await step();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+};
+
+export const e2eAdminPassword = 'e2e admin password';
+
+/**
+ * A browser suite: a fresh server on its own SQLite file (no demo data, admin password
+ * known), Debian's Chromium with one page, a screenshot in the temp folder when a test
+ * fails, and everything closed afterwards. Skipped only where Chromium is not installed,
+ * never in CI.
+ */
+export const describeInBrowser = (
+  name: string,
+  suite: (app: () => { server: RunningServer; page: Page }) => void,
+) => {
+  const reason = chromiumUnavailableReason();
+  if (reason && process.env.CI) throw new Error(`CI must run the browser tests: ${reason}`);
+  if (reason) console.warn(`[guankong tests] browser flow "${name}" skipped: ${reason}`);
+  (reason ? describe.skip : describe)(`browser: ${name}`, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'guankong-e2e-'));
+    let server: RunningServer | undefined;
+    let browser: Browser | undefined;
+    let page: Page | undefined;
+
+    beforeAll(async () => {
+      const config = loadConfig({
+        GUANKONG_DATA_DIR: dir,
+        GUANKONG_DATABASE_URL: path.join(dir, 'e2e.sqlite'),
+        GUANKONG_ADMIN_PASSWORD: e2eAdminPassword,
+        GUANKONG_DEMO_DATA: 'false',
+        GUANKONG_JOBS: 'false',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+      });
+      server = await startServer(config, { logger: false });
+      browser = await launchChromium();
+      page = await browser.newPage({ locale: 'zh-CN' });
+      page.setDefaultTimeout(10_000);
+    });
+
+    afterEach(async (context) => {
+      // A picture of the page when a step failed, to see what the user would have seen.
+      const file = path.join(tmpdir(), `guankong-e2e-${name.replace(/\W+/g, '-')}-failure.png`);
+      if (context.task.result?.state === 'fail') await page?.screenshot({ path: file });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    suite(() => {
+      if (!server || !page) throw new Error('browser suite not ready');
+      return { server, page };
+    });
+  });
+};

@@ -1,50 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/platform/config/config.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { startServer } from '../../src/server.js';
-import { chromiumUnavailableReason, launchChromium } from './browser.js';
+import { describeInBrowser, e2eAdminPassword, retryUntil } from './browser.js';
 
-/** Runs `step` until it passes, for at most `ms`; the last failure is rethrown. */
-const retryUntil = async (step: () => Promise<void>, ms = 20_000) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await step();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-  }
-};
-
-const reason = chromiumUnavailableReason();
-if (reason && process.env.CI) throw new Error(`CI must run the browser tests: ${reason}`);
-if (reason) console.warn(`[guankong tests] browser flow skipped: ${reason}`);
-
-// Skipped only where Debian's Chromium is not installed (never in CI, see above).
-(reason ? describe.skip : describe)('browser: working calendar flow in Chromium', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'guankong-e2e-'));
+describeInBrowser('working calendar flow', (app) => {
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    const config = loadConfig({
-      GUANKONG_DATA_DIR: dir,
-      GUANKONG_DATABASE_URL: path.join(dir, 'e2e.sqlite'),
-      GUANKONG_ADMIN_PASSWORD: 'e2e admin password',
-      GUANKONG_DEMO_DATA: 'false',
-      GUANKONG_JOBS: 'false',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-    });
-    server = await startServer(config, { logger: false });
-    browser = await launchChromium();
-    page = await browser.newPage({ locale: 'zh-CN' });
-    page.setDefaultTimeout(10_000);
+  beforeAll(() => {
+    ({ server, page } = app());
   });
 
   /** The special days of a year of the standard calendar, read through the API with the page's cookie. */
@@ -65,18 +29,6 @@ if (reason) console.warn(`[guankong tests] browser flow skipped: ${reason}`);
     return body.days;
   };
 
-  afterEach(async (context) => {
-    // A picture of the page when a step failed, to see what the user would have seen.
-    if (context.task.result?.state === 'fail')
-      await page?.screenshot({ path: path.join(tmpdir(), 'guankong-e2e-calendar-failure.png') });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it(
     'shows the 2026 holidays, declares a company holiday, computes a due time around it and restores it',
     { timeout: 60_000 },
@@ -84,7 +36,7 @@ if (reason) console.warn(`[guankong tests] browser flow skipped: ${reason}`);
       await page.goto(server.url + '/');
       await page.waitForURL(/\/login/);
       await page.getByTestId('login-username').fill('admin');
-      await page.getByTestId('login-password').fill('e2e admin password');
+      await page.getByTestId('login-password').fill(e2eAdminPassword);
       await page.getByTestId('login-submit').click();
 
       // The calendar page from the menu, with the standard calendar made at start-up.
