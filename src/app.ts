@@ -87,7 +87,22 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
   const http = await createHttpServer({
     config,
     version: packageVersion,
-    logger: options.logger ?? { level: config.logLevel, redact: redactedLogPaths },
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: redactedLogPaths,
+      // Readable lines for a person at a terminal; JSON for log collectors.
+      ...(config.logFormat === 'pretty'
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: {
+                translateTime: 'SYS:HH:MM:ss',
+                ignore: 'pid,hostname,reqId,method,url,statusCode,ms',
+              },
+            },
+          }
+        : {}),
+    },
     authenticate: credentials.authenticate,
     webRoot: options.webRoot ?? defaultWebRoot,
     plugins: [

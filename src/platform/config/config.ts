@@ -34,6 +34,11 @@ export const configVariables = {
     secret: false,
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
+  GUANKONG_LOG_FORMAT: {
+    doc: '"json" (one JSON object per line, for log collectors), "pretty" (readable lines), or "auto": pretty when the output is a terminal, JSON otherwise.',
+    secret: false,
+    schema: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  },
   GUANKONG_SESSION_SECRET: {
     doc: 'Key for hashing session and API tokens (at least 32 characters). Generated and stored in the data folder in SQLite mode; required in PostgreSQL mode so that all processes share it.',
     secret: true,
@@ -106,6 +111,7 @@ export type Config = {
   port: number;
   host: string;
   logLevel: Raw['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
   sessionSecret: string;
   sessionTtlHours: number;
   cookieSecure: 'auto' | 'true' | 'false';
@@ -189,6 +195,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     port: raw.PORT,
     host: raw.HOST,
     logLevel: raw.LOG_LEVEL,
+    logFormat:
+      raw.GUANKONG_LOG_FORMAT === 'auto'
+        ? process.stdout.isTTY
+          ? 'pretty'
+          : 'json'
+        : raw.GUANKONG_LOG_FORMAT,
     sessionSecret: raw.GUANKONG_SESSION_SECRET ?? loadOrCreateSecret(dataDir),
     sessionTtlHours: raw.GUANKONG_SESSION_TTL_HOURS,
     cookieSecure: raw.GUANKONG_COOKIE_SECURE,

@@ -66,7 +66,7 @@ describeEachDialect('request logs', (ctx) => {
     }
     const requests = lines
       .map((l) => JSON.parse(l) as { msg: string; url?: string; statusCode?: number })
-      .filter((l) => l.msg === 'request');
+      .filter((l) => l.url !== undefined && l.statusCode !== undefined);
     expect(requests.map((r) => `${r.statusCode} ${r.url}`)).toEqual([
       '200 /api/v1/auth/login',
       '201 /api/v1/auth/tokens',

@@ -63,14 +63,11 @@ export const createHttpServer = async (options: CreateHttpServerOptions): Promis
 
   registerSecurityHeaders(app);
   app.addHook('onResponse', async (request, reply) => {
+    const ms = Math.round(reply.elapsedTime * 10) / 10;
+    // The fields for log collectors; the message for a person reading the pretty output.
     request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        statusCode: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms },
+      `${request.method} ${request.url} ${reply.statusCode} ${ms}ms`,
     );
   });
   await app.register(fastifyCookie);
