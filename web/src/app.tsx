@@ -39,6 +39,9 @@ const UsersPage = lazy(() => import('./pages/users/users-page').then((m) => ({ d
 const CalendarsPage = lazy(() =>
   import('./pages/calendars/calendars-page').then((m) => ({ default: m.CalendarsPage })),
 );
+const CustomersPage = lazy(() =>
+  import('./pages/customers/customers-page').then((m) => ({ default: m.CustomersPage })),
+);
 const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ default: m.AuditPage })));
 
 const router = createBrowserRouter([
@@ -54,6 +57,14 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <Navigate to="/org" replace /> },
       { path: 'org', element: <OrgPage /> },
+      {
+        path: 'customers',
+        element: (
+          <RequirePermission permission="customers.read">
+            <CustomersPage />
+          </RequirePermission>
+        ),
+      },
       {
         path: 'users',
         element: (

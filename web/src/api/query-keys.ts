@@ -1,5 +1,6 @@
 // One place for TanStack Query keys, so invalidation after a change hits every view that shows it.
 import type { AuditQuery } from './audit';
+import type { CustomersQuery } from './customers';
 import type { PeopleQuery } from './org';
 import type { UsersQuery } from './users';
 
@@ -15,6 +16,9 @@ export const queryKeys = {
   usersList: (q: UsersQuery) => ['users', 'list', q] as const,
   calendars: ['calendars'] as const,
   calendarYear: (id: number, year: number) => ['calendars', id, year] as const,
+  customers: ['customers'] as const,
+  customersList: (q: CustomersQuery) => ['customers', 'list', q] as const,
+  customerAudit: (id: number) => ['customers', id, 'audit'] as const,
   audit: ['audit-events'] as const,
   auditList: (q: AuditQuery) => ['audit-events', q] as const,
 };

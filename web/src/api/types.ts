@@ -188,6 +188,59 @@ export type UpdateCalendarInput = Partial<{
 export type AddDurationResult = { start: string; duration: string; end: string };
 export type MeasureResult = { workingMs: number; workingHours: number; workingMinutes: number };
 
+export type CustomerKind = 'person' | 'household' | 'company';
+export type CustomerTag = 'key' | 'vip' | 'sensitive' | 'elderly';
+export const CUSTOMER_KINDS: readonly CustomerKind[] = ['person', 'household', 'company'];
+export const CUSTOMER_TAGS: readonly CustomerTag[] = ['key', 'vip', 'sensitive', 'elderly'];
+
+export type Customer = {
+  id: number;
+  unitId: number;
+  unitName: string;
+  externalKey: string | null;
+  name: string;
+  kind: CustomerKind;
+  /** Masked (138****1234) unless the caller holds customers.contact on the customer's unit. */
+  phone: string | null;
+  phone2: string | null;
+  /** Whether phone and phone2 are masked in this reply. */
+  contactMasked: boolean;
+  address: string | null;
+  building: string | null;
+  room: string | null;
+  tags: CustomerTag[];
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** Optional text fields of a customer; `null` clears a field on PATCH. */
+export type CustomerTextFields = {
+  externalKey?: string | null;
+  phone?: string | null;
+  phone2?: string | null;
+  address?: string | null;
+  building?: string | null;
+  room?: string | null;
+  notes?: string | null;
+};
+
+export type CreateCustomerInput = {
+  unitId: number;
+  name: string;
+  kind?: CustomerKind;
+  tags?: CustomerTag[];
+} & CustomerTextFields;
+export type UpdateCustomerInput = {
+  unitId?: number;
+  name?: string;
+  kind?: CustomerKind;
+  tags?: CustomerTag[];
+} & CustomerTextFields;
+
+/** The full phone numbers of a customer (reading them is audited). */
+export type CustomerContact = { id: number; phone: string | null; phone2: string | null };
+
 export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
 export type ItemList<T> = { items: T[] };
 

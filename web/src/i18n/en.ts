@@ -1,5 +1,6 @@
 import type { Messages } from './zh-cn';
 import { enCalendar } from './en.calendar';
+import { enCustomers } from './en.customers';
 
 export const en: Messages = {
   app: {
@@ -84,6 +85,7 @@ export const en: Messages = {
     org: 'Organisation',
     users: 'Users',
     audit: 'Audit log',
+    customers: 'Customers',
     cases: 'Cases',
     risks: 'Risks',
     checks: 'Checks',
@@ -225,6 +227,7 @@ export const en: Messages = {
       session: 'Session',
       apiToken: 'API token',
       calendar: 'Working calendar',
+      customer: 'Customer',
     },
     actions: {
       create: 'Created',
@@ -241,6 +244,7 @@ export const en: Messages = {
       setDay: 'Date changed',
       removeDay: 'Date restored',
       loadOfficial: 'Official holidays loaded',
+      revealContact: 'Viewed number',
     },
     fields: {
       id: 'ID',
@@ -273,9 +277,17 @@ export const en: Messages = {
       coverage: 'Years covered',
       date: 'Date',
       hours: 'Working hours',
+      externalKey: 'External key',
+      phone2: 'Second phone',
+      address: 'Address',
+      building: 'Building',
+      room: 'Room',
+      tags: 'Tags',
+      notes: 'Notes',
     },
   },
   calendar: enCalendar,
+  customers: enCustomers,
   users: {
     title: 'Users',
     subtitle: 'Sign-in accounts, their roles and the units they may work in',

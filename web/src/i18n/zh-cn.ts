@@ -1,6 +1,7 @@
 // Simplified Chinese: the default language of the UI. Every other language mirrors this shape.
 
 import { zhCNCalendar } from './zh-cn.calendar';
+import { zhCNCustomers } from './zh-cn.customers';
 
 export const zhCN = {
   app: {
@@ -85,6 +86,7 @@ export const zhCN = {
     org: '组织机构',
     users: '用户管理',
     audit: '审计日志',
+    customers: '客户',
     cases: '工单',
     risks: '风险',
     checks: '检查',
@@ -226,6 +228,7 @@ export const zhCN = {
       session: '会话',
       apiToken: '接口令牌',
       calendar: '工作日历',
+      customer: '客户',
     },
     actions: {
       create: '新增',
@@ -242,6 +245,7 @@ export const zhCN = {
       setDay: '调整日期',
       removeDay: '恢复日期',
       loadOfficial: '导入法定节假日',
+      revealContact: '查看号码',
     },
     fields: {
       id: 'ID',
@@ -274,9 +278,17 @@ export const zhCN = {
       coverage: '覆盖年份',
       date: '日期',
       hours: '工作时间',
+      externalKey: '客户编号',
+      phone2: '备用电话',
+      address: '地址',
+      building: '楼栋',
+      room: '房号',
+      tags: '标签',
+      notes: '备注',
     },
   },
   calendar: zhCNCalendar,
+  customers: zhCNCustomers,
   users: {
     title: '用户管理',
     subtitle: '管理登录账号、角色及其授权的组织范围',

@@ -7,6 +7,7 @@ import {
   FundOutlined,
   SafetyCertificateOutlined,
   SolutionOutlined,
+  TeamOutlined,
   UserSwitchOutlined,
   WalletOutlined,
 } from '@ant-design/icons';
@@ -18,6 +19,7 @@ export type NavKey =
   | 'users'
   | 'audit'
   | 'calendars'
+  | 'customers'
   | 'cases'
   | 'risks'
   | 'checks'
@@ -38,6 +40,13 @@ export type NavItem = {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'org', path: '/org', icon: <ApartmentOutlined />, group: 'modules' },
+  {
+    key: 'customers',
+    path: '/customers',
+    icon: <TeamOutlined />,
+    group: 'modules',
+    permission: 'customers.read',
+  },
   { key: 'cases', path: '/cases', icon: <SolutionOutlined />, group: 'modules', comingSoon: true },
   { key: 'risks', path: '/risks', icon: <SafetyCertificateOutlined />, group: 'modules', comingSoon: true },
   { key: 'checks', path: '/checks', icon: <FileTextOutlined />, group: 'modules', comingSoon: true },

@@ -48,7 +48,8 @@ export type ActionKind =
   | 'grant'
   | 'setDay'
   | 'removeDay'
-  | 'loadOfficial';
+  | 'loadOfficial'
+  | 'revealContact';
 
 const ACTION_ALIASES: Record<string, ActionKind> = {
   create: 'create',
@@ -81,6 +82,7 @@ const ACTION_ALIASES: Record<string, ActionKind> = {
   setday: 'setDay',
   removeday: 'removeDay',
   loadofficial: 'loadOfficial',
+  revealcontact: 'revealContact',
 };
 
 /** Maps action strings like `unit.update`, `org.person.created` or `user.reset_password` to a known kind. */
@@ -104,6 +106,7 @@ export const ACTION_COLORS: Record<ActionKind, string> = {
   setDay: 'blue',
   removeDay: 'orange',
   loadOfficial: 'cyan',
+  revealContact: 'volcano',
 };
 
 /** Entity strings (`unit`, `org.person`, `api_token`) reduced to the keys of the i18n entity names. */
