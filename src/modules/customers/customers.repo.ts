@@ -3,7 +3,8 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ScopeRoots } from '../../platform/access.js';
 import type { Executor } from '../../platform/db/database.js';
 import { containsText } from '../../platform/db/search.js';
-import { unitIdsUnder } from '../org/scope.js';
+import { unitCondition, unitIdsUnder } from '../org/scope.js';
+import type { UnitFilter } from '../org/scope.js';
 import type { CustomerTable } from './customers.tables.js';
 
 /** A customer with its unit's name and whether the caller may see its contact data (1) or not (0). */
@@ -28,11 +29,8 @@ const selectCustomers = (db: Executor, contactRoots: ScopeRoots) =>
             .as('contactVisible'),
     );
 
-export type CustomersFilter = {
-  roots: ScopeRoots;
+export type CustomersFilter = UnitFilter & {
   contactRoots: ScopeRoots;
-  unitId?: number | undefined;
-  subtree: boolean;
   q?: string | undefined;
   /** `q` reduced to digits and +, matched against whole phone numbers; absent when too short. */
   phone?: string | undefined;
@@ -49,16 +47,7 @@ export const listCustomers = async (
   page: { limit: number; offset: number },
 ): Promise<{ items: CustomerRow[]; total: number }> => {
   let query = selectCustomers(db, filter.contactRoots);
-  if (filter.roots !== 'all') {
-    const roots = filter.roots;
-    query = query.where('customers.unitId', 'in', (eb) => unitIdsUnder(eb, roots));
-  }
-  if (filter.unitId !== undefined) {
-    const unitId = filter.unitId;
-    query = filter.subtree
-      ? query.where('customers.unitId', 'in', (eb) => unitIdsUnder(eb, [unitId]))
-      : query.where('customers.unitId', '=', unitId);
-  }
+  query = query.where(unitCondition('customers.unitId', filter));
   if (filter.q) {
     const q = filter.q;
     const phone = filter.phone;

@@ -3,7 +3,8 @@ import type { ScopeRoots } from '../../platform/access.js';
 import type { Executor } from '../../platform/db/database.js';
 import { containsText } from '../../platform/db/search.js';
 import type { PersonTable } from './org.tables.js';
-import { unitIdsUnder } from './scope.js';
+import { unitCondition, unitIdsUnder } from './scope.js';
+import type { UnitFilter } from './scope.js';
 
 export type PersonRow = Selectable<PersonTable> & { unitName: string };
 
@@ -14,12 +15,7 @@ const selectPeople = (db: Executor) =>
     .selectAll('people')
     .select('units.name as unitName');
 
-export type PeopleFilter = {
-  roots: ScopeRoots;
-  unitId?: number | undefined;
-  subtree: boolean;
-  q?: string | undefined;
-};
+export type PeopleFilter = UnitFilter & { q?: string | undefined };
 
 export const listPeople = async (
   db: Executor,
@@ -27,16 +23,7 @@ export const listPeople = async (
   page: { limit: number; offset: number },
 ): Promise<{ items: PersonRow[]; total: number }> => {
   let query = selectPeople(db);
-  if (filter.roots !== 'all') {
-    const roots = filter.roots;
-    query = query.where('people.unitId', 'in', (eb) => unitIdsUnder(eb, roots));
-  }
-  if (filter.unitId !== undefined) {
-    const unitId = filter.unitId;
-    query = filter.subtree
-      ? query.where('people.unitId', 'in', (eb) => unitIdsUnder(eb, [unitId]))
-      : query.where('people.unitId', '=', unitId);
-  }
+  query = query.where(unitCondition('people.unitId', filter));
   if (filter.q) {
     const q = filter.q;
     query = query.where((eb) =>
