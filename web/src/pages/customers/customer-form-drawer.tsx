@@ -1,6 +1,5 @@
-import { Checkbox, Divider, Drawer, Form, Input, Radio } from 'antd';
+import { Checkbox, Divider, Form, Input, Radio } from 'antd';
 import type { FormRule } from 'antd';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { createCustomer, updateCustomer } from '../../api/customers';
 import { queryKeys } from '../../api/query-keys';
@@ -12,11 +11,10 @@ import type {
   CustomerTextFields,
   UpdateCustomerInput,
 } from '../../api/types';
-import { FormActions } from '../../components/form-actions';
+import { FormDrawer } from '../../components/form-drawer';
 import { UnitTreeSelect } from '../../components/unit-tree-select';
-import { applyFormErrors } from '../../lib/api-errors';
 import { blankToNull } from '../../lib/format';
-import { useFeedback } from '../../lib/use-feedback';
+import { useFormSave } from '../../lib/use-form-save';
 import { useSticky } from '../../lib/use-sticky';
 
 export type CustomerFormMode =
@@ -66,14 +64,11 @@ export const CustomerFormDrawer = ({
   onClose: () => void;
 }) => {
   const { t } = useTranslation();
-  const [form] = Form.useForm<Values>();
-  const queryClient = useQueryClient();
-  const { message, showError } = useFeedback();
   const mode = useSticky(requested);
   const editing = mode?.type === 'edit' ? mode.customer : null;
 
-  const mutation = useMutation({
-    mutationFn: async (v: Values): Promise<Customer> => {
+  const { form, mutation } = useFormSave({
+    save: async (v: Values): Promise<Customer> => {
       if (!mode) throw new Error('no form mode');
       const unitId = v.unitId;
       if (unitId === null) throw new Error('unit required');
@@ -103,14 +98,9 @@ export const CustomerFormDrawer = ({
       if (Object.keys(patch).length === 0) return c;
       return updateCustomer(c.id, patch);
     },
-    onSuccess: () => {
-      void message.success(mode?.type === 'create' ? t('common.created') : t('common.saved'));
-      void queryClient.invalidateQueries({ queryKey: queryKeys.customers });
-      onClose();
-    },
-    onError: (error) => {
-      if (!applyFormErrors(form, error)) showError(error);
-    },
+    creating: mode?.type === 'create',
+    invalidateKey: queryKeys.customers,
+    onDone: onClose,
   });
 
   const maxRule = (field: string, max: number) => ({ max, message: t('common.maxLength', { field, max }) });
@@ -136,100 +126,87 @@ export const CustomerFormDrawer = ({
     );
   const grid = { display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 16 } as const;
 
+  const submit = (v: Values) => {
+    // A masked number left untouched is not sent back.
+    const values = { ...v };
+    for (const f of PHONE_FIELDS)
+      if (keptMasked(editing, f, blankToNull(values[f]))) values[f] = editing?.[f] ?? '';
+    mutation.mutate(values);
+  };
+
   return (
-    <Drawer
+    <FormDrawer
       open={requested !== null}
       onClose={onClose}
       title={editing ? t('customers.form.editTitle') : t('customers.form.createTitle')}
       size={560}
-      destroyOnHidden
-      extra={
-        <FormActions
-          form={form}
-          onCancel={onClose}
-          saving={mutation.isPending}
-          testId="customer-form-submit"
-          spaced
-        />
-      }
+      form={form}
+      mutation={{ mutate: submit, isPending: mutation.isPending }}
+      submitTestId="customer-form-submit"
+      initialValues={initialValuesFor(mode)}
     >
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        onFinish={(v) => {
-          // A masked number left untouched is not sent back.
-          const values = { ...v };
-          for (const f of PHONE_FIELDS)
-            if (keptMasked(editing, f, blankToNull(values[f]))) values[f] = editing?.[f] ?? '';
-          mutation.mutate(values);
-        }}
-        preserve={false}
-        initialValues={initialValuesFor(mode)}
-      >
-        <Divider titlePlacement="start" plain style={{ marginTop: 0 }}>
-          {t('customers.form.basic')}
-        </Divider>
-        <div style={grid}>
-          <Form.Item
-            name="name"
-            label={t('customers.name')}
-            rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t('common.required', { field: t('customers.name') }),
-              },
-              maxRule(t('customers.name'), 100),
-            ]}
-          >
-            <Input autoComplete="off" />
-          </Form.Item>
-          {text('externalKey', t('customers.externalKey'), 64, [], t('customers.externalKeyHint'))}
-        </div>
-        <Form.Item name="kind" label={t('customers.kind')}>
-          <Radio.Group
-            optionType="button"
-            options={CUSTOMER_KINDS.map((kind) => ({ value: kind, label: t(`customers.kinds.${kind}`) }))}
-          />
-        </Form.Item>
+      <Divider titlePlacement="start" plain style={{ marginTop: 0 }}>
+        {t('customers.form.basic')}
+      </Divider>
+      <div style={grid}>
         <Form.Item
-          name="unitId"
-          label={t('customers.unit')}
-          rules={[{ required: true, message: t('common.requiredSelect', { field: t('customers.unit') }) }]}
+          name="name"
+          label={t('customers.name')}
+          rules={[
+            {
+              required: true,
+              whitespace: true,
+              message: t('common.required', { field: t('customers.name') }),
+            },
+            maxRule(t('customers.name'), 100),
+          ]}
         >
-          <UnitTreeSelect allowClear={false} />
+          <Input autoComplete="off" />
         </Form.Item>
-        <Form.Item name="tags" label={t('customers.tags')}>
-          <Checkbox.Group
-            options={CUSTOMER_TAGS.map((tag) => ({ value: tag, label: t(`customers.tagNames.${tag}`) }))}
-          />
-        </Form.Item>
+        {text('externalKey', t('customers.externalKey'), 64, [], t('customers.externalKeyHint'))}
+      </div>
+      <Form.Item name="kind" label={t('customers.kind')}>
+        <Radio.Group
+          optionType="button"
+          options={CUSTOMER_KINDS.map((kind) => ({ value: kind, label: t(`customers.kinds.${kind}`) }))}
+        />
+      </Form.Item>
+      <Form.Item
+        name="unitId"
+        label={t('customers.unit')}
+        rules={[{ required: true, message: t('common.requiredSelect', { field: t('customers.unit') }) }]}
+      >
+        <UnitTreeSelect allowClear={false} />
+      </Form.Item>
+      <Form.Item name="tags" label={t('customers.tags')}>
+        <Checkbox.Group
+          options={CUSTOMER_TAGS.map((tag) => ({ value: tag, label: t(`customers.tagNames.${tag}`) }))}
+        />
+      </Form.Item>
 
-        <Divider titlePlacement="start" plain>
-          {t('customers.form.contact')}
-        </Divider>
-        <div style={grid}>
-          {phone('phone', t('customers.phone'))}
-          {phone('phone2', t('customers.phone2'))}
-        </div>
+      <Divider titlePlacement="start" plain>
+        {t('customers.form.contact')}
+      </Divider>
+      <div style={grid}>
+        {phone('phone', t('customers.phone'))}
+        {phone('phone2', t('customers.phone2'))}
+      </div>
 
-        <Divider titlePlacement="start" plain>
-          {t('customers.form.location')}
-        </Divider>
-        {text('address', t('customers.address'), 200)}
-        <div style={grid}>
-          {text('building', t('customers.building'), 50)}
-          {text('room', t('customers.room'), 50)}
-        </div>
+      <Divider titlePlacement="start" plain>
+        {t('customers.form.location')}
+      </Divider>
+      {text('address', t('customers.address'), 200)}
+      <div style={grid}>
+        {text('building', t('customers.building'), 50)}
+        {text('room', t('customers.room'), 50)}
+      </div>
 
-        <Divider titlePlacement="start" plain>
-          {t('customers.form.other')}
-        </Divider>
-        <Form.Item name="notes" label={t('customers.notes')} rules={[maxRule(t('customers.notes'), 2000)]}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
-        </Form.Item>
-        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
-      </Form>
-    </Drawer>
+      <Divider titlePlacement="start" plain>
+        {t('customers.form.other')}
+      </Divider>
+      <Form.Item name="notes" label={t('customers.notes')} rules={[maxRule(t('customers.notes'), 2000)]}>
+        <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
+      </Form.Item>
+    </FormDrawer>
   );
 };

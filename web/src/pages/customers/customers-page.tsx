@@ -1,7 +1,7 @@
 import { DeleteOutlined, EditOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Flex, Select, Switch, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { deleteCustomer, listCustomerAudit, listCustomers } from '../../api/customers';
@@ -15,7 +15,7 @@ import { PageHeader } from '../../components/page-header';
 import { PagedTable } from '../../components/paged-table';
 import { SearchInput } from '../../components/search-input';
 import { UnitTreeSelect } from '../../components/unit-tree-select';
-import { useFeedback } from '../../lib/use-feedback';
+import { useConfirmDelete } from '../../lib/use-confirm-delete';
 import { useUnits } from '../../lib/use-units';
 import { CustomerFormDrawer } from './customer-form-drawer';
 import type { CustomerFormMode } from './customer-form-drawer';
@@ -31,8 +31,6 @@ export const CustomersPage = () => {
   const { can } = useSession();
   const canWrite = can('customers.write');
   const canHistory = can('audit.read');
-  const queryClient = useQueryClient();
-  const { message, modal, showError } = useFeedback();
   const { data: units } = useUnits();
   const [unitId, setUnitId] = useState<number | null>(null);
   const [subtree, setSubtree] = useState(true);
@@ -58,25 +56,12 @@ export const CustomersPage = () => {
     placeholderData: keepPreviousData,
   });
 
-  const remove = useMutation({
+  const confirmDelete = useConfirmDelete({
     mutationFn: (customer: Customer) => deleteCustomer(customer.id),
-    onSuccess: () => {
-      void message.success(t('common.deleted'));
-      void queryClient.invalidateQueries({ queryKey: queryKeys.customers });
-    },
-    onError: (error) => showError(error),
+    invalidateKey: queryKeys.customers,
+    title: (customer) => t('customers.deleteTitle', { name: customer.name }),
+    content: t('customers.deleteText'),
   });
-
-  const confirmDelete = (customer: Customer) => {
-    modal.confirm({
-      title: t('customers.deleteTitle', { name: customer.name }),
-      content: t('customers.deleteText'),
-      okText: t('common.delete'),
-      okButtonProps: { danger: true },
-      cancelText: t('common.cancel'),
-      onOk: () => remove.mutateAsync(customer).catch(() => undefined),
-    });
-  };
 
   // A new customer goes to the filtered unit, or to the only top unit when there is just one.
   const roots = (units ?? []).filter((u) => u.parentId === null);

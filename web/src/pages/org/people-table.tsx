@@ -1,7 +1,7 @@
 import { DeleteOutlined, EditOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Flex, Switch, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { deletePerson, listPeople } from '../../api/org';
@@ -9,7 +9,7 @@ import { queryKeys } from '../../api/query-keys';
 import type { Person, Unit } from '../../api/types';
 import { PagedTable } from '../../components/paged-table';
 import { SearchInput } from '../../components/search-input';
-import { useFeedback } from '../../lib/use-feedback';
+import { useConfirmDelete } from '../../lib/use-confirm-delete';
 import { unitDisplayName } from '../../lib/unit-tree';
 
 type Props = {
@@ -26,8 +26,6 @@ const dash = (v: string | null) => v ?? <Typography.Text type="secondary">—</T
 
 export const PeopleTable = ({ unit, canWrite, onAdd, onEdit, onHistory }: Props) => {
   const { t, i18n } = useTranslation();
-  const queryClient = useQueryClient();
-  const { message, modal, showError } = useFeedback();
   const [subtree, setSubtree] = useState(true);
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
@@ -51,25 +49,12 @@ export const PeopleTable = ({ unit, canWrite, onAdd, onEdit, onHistory }: Props)
     placeholderData: keepPreviousData,
   });
 
-  const remove = useMutation({
+  const confirmDelete = useConfirmDelete({
     mutationFn: (person: Person) => deletePerson(person.id),
-    onSuccess: () => {
-      void message.success(t('common.deleted'));
-      void queryClient.invalidateQueries({ queryKey: queryKeys.people });
-    },
-    onError: (error) => showError(error),
+    invalidateKey: queryKeys.people,
+    title: (person) => t('org.people.deleteTitle', { name: person.name }),
+    content: t('org.people.deleteText'),
   });
-
-  const confirmDelete = (person: Person) => {
-    modal.confirm({
-      title: t('org.people.deleteTitle', { name: person.name }),
-      content: t('org.people.deleteText'),
-      okText: t('common.delete'),
-      okButtonProps: { danger: true },
-      cancelText: t('common.cancel'),
-      onOk: () => remove.mutateAsync(person).catch(() => undefined),
-    });
-  };
 
   const columns: TableColumnsType<Person> = [
     {

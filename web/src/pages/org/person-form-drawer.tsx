@@ -1,15 +1,13 @@
-import { Divider, Drawer, Form, Input } from 'antd';
+import { Divider, Form, Input } from 'antd';
 import type { FormRule } from 'antd';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { createPerson, updatePerson } from '../../api/org';
 import { queryKeys } from '../../api/query-keys';
 import type { Person, PersonTextFields, UpdatePersonInput } from '../../api/types';
-import { FormActions } from '../../components/form-actions';
+import { FormDrawer } from '../../components/form-drawer';
 import { UnitTreeSelect } from '../../components/unit-tree-select';
-import { applyFormErrors } from '../../lib/api-errors';
 import { blankToNull } from '../../lib/format';
-import { useFeedback } from '../../lib/use-feedback';
+import { useFormSave } from '../../lib/use-form-save';
 import { useSticky } from '../../lib/use-sticky';
 
 export type PersonFormMode = { type: 'create'; unitId: number | null } | { type: 'edit'; person: Person };
@@ -47,14 +45,11 @@ export const PersonFormDrawer = ({
   onClose: () => void;
 }) => {
   const { t } = useTranslation();
-  const [form] = Form.useForm<Values>();
-  const queryClient = useQueryClient();
-  const { message, showError } = useFeedback();
   const mode = useSticky(requested);
   const editing = mode?.type === 'edit' ? mode.person : null;
 
-  const mutation = useMutation({
-    mutationFn: async (v: Values): Promise<Person> => {
+  const { form, mutation } = useFormSave({
+    save: async (v: Values): Promise<Person> => {
       if (!mode) throw new Error('no form mode');
       const unitId = v.unitId;
       if (unitId === null) throw new Error('unit required');
@@ -77,14 +72,9 @@ export const PersonFormDrawer = ({
       if (Object.keys(patch).length === 0) return p;
       return updatePerson(p.id, patch);
     },
-    onSuccess: () => {
-      void message.success(mode?.type === 'create' ? t('common.created') : t('common.saved'));
-      void queryClient.invalidateQueries({ queryKey: queryKeys.people });
-      onClose();
-    },
-    onError: (error) => {
-      if (!applyFormErrors(form, error)) showError(error);
-    },
+    creating: mode?.type === 'create',
+    invalidateKey: queryKeys.people,
+    onDone: onClose,
   });
 
   const maxRule = (field: string, max: number) => ({ max, message: t('common.maxLength', { field, max }) });
@@ -96,80 +86,65 @@ export const PersonFormDrawer = ({
   const grid = { display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 16 } as const;
 
   return (
-    <Drawer
+    <FormDrawer
       open={requested !== null}
       onClose={onClose}
       title={editing ? t('org.personForm.editTitle') : t('org.personForm.createTitle')}
       size={560}
-      destroyOnHidden
-      extra={
-        <FormActions
-          form={form}
-          onCancel={onClose}
-          saving={mutation.isPending}
-          testId="person-form-submit"
-          spaced
-        />
-      }
+      form={form}
+      mutation={mutation}
+      submitTestId="person-form-submit"
+      initialValues={initialValuesFor(mode)}
     >
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        onFinish={(v) => mutation.mutate(v)}
-        preserve={false}
-        initialValues={initialValuesFor(mode)}
-      >
-        <Divider titlePlacement="start" plain style={{ marginTop: 0 }}>
-          {t('org.personForm.basic')}
-        </Divider>
-        <div style={grid}>
-          <Form.Item
-            name="name"
-            label={t('org.person.name')}
-            rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t('common.required', { field: t('org.person.name') }),
-              },
-              maxRule(t('org.person.name'), 50),
-            ]}
-          >
-            <Input autoComplete="off" />
-          </Form.Item>
-          {text('employeeNo', t('org.person.employeeNo'), 50)}
-        </div>
+      <Divider titlePlacement="start" plain style={{ marginTop: 0 }}>
+        {t('org.personForm.basic')}
+      </Divider>
+      <div style={grid}>
         <Form.Item
-          name="unitId"
-          label={t('org.person.unit')}
-          rules={[{ required: true, message: t('common.requiredSelect', { field: t('org.person.unit') }) }]}
+          name="name"
+          label={t('org.person.name')}
+          rules={[
+            {
+              required: true,
+              whitespace: true,
+              message: t('common.required', { field: t('org.person.name') }),
+            },
+            maxRule(t('org.person.name'), 50),
+          ]}
         >
-          <UnitTreeSelect allowClear={false} />
+          <Input autoComplete="off" />
         </Form.Item>
+        {text('employeeNo', t('org.person.employeeNo'), 50)}
+      </div>
+      <Form.Item
+        name="unitId"
+        label={t('org.person.unit')}
+        rules={[{ required: true, message: t('common.requiredSelect', { field: t('org.person.unit') }) }]}
+      >
+        <UnitTreeSelect allowClear={false} />
+      </Form.Item>
 
-        <Divider titlePlacement="start" plain>
-          {t('org.personForm.job')}
-        </Divider>
-        <div style={grid}>
-          {text('level', t('org.person.level'), 50)}
-          {text('position', t('org.person.position'), 100)}
-          {text('region', t('org.person.region'), 100)}
-          {text('city', t('org.person.city'), 100)}
-        </div>
+      <Divider titlePlacement="start" plain>
+        {t('org.personForm.job')}
+      </Divider>
+      <div style={grid}>
+        {text('level', t('org.person.level'), 50)}
+        {text('position', t('org.person.position'), 100)}
+        {text('region', t('org.person.region'), 100)}
+        {text('city', t('org.person.city'), 100)}
+      </div>
 
-        <Divider titlePlacement="start" plain>
-          {t('org.personForm.contact')}
-        </Divider>
-        <div style={grid}>
-          {text('phone', t('org.person.phone'), 30, [
-            { pattern: PHONE_PATTERN, message: t('org.personForm.phoneInvalid') },
-          ])}
-          {text('email', t('org.person.email'), 200, [
-            { type: 'email', message: t('org.personForm.emailInvalid') },
-          ])}
-        </div>
-        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
-      </Form>
-    </Drawer>
+      <Divider titlePlacement="start" plain>
+        {t('org.personForm.contact')}
+      </Divider>
+      <div style={grid}>
+        {text('phone', t('org.person.phone'), 30, [
+          { pattern: PHONE_PATTERN, message: t('org.personForm.phoneInvalid') },
+        ])}
+        {text('email', t('org.person.email'), 200, [
+          { type: 'email', message: t('org.personForm.emailInvalid') },
+        ])}
+      </div>
+    </FormDrawer>
   );
 };

@@ -1,6 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Flex, Form, Input, Select, Typography } from 'antd';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/query-keys';
 import type { GrantInput, Role, UpdateUserInput, User } from '../../api/types';
@@ -9,8 +8,7 @@ import { createUser, updateUser } from '../../api/users';
 import { FormModal } from '../../components/form-modal';
 import { NewPasswordItem } from '../../components/password-fields';
 import { UnitTreeSelect } from '../../components/unit-tree-select';
-import { applyFormErrors } from '../../lib/api-errors';
-import { useFeedback } from '../../lib/use-feedback';
+import { useFormSave } from '../../lib/use-form-save';
 import { useSticky } from '../../lib/use-sticky';
 import { PersonSelect } from './person-select';
 
@@ -54,14 +52,11 @@ export const UserFormModal = ({
   onClose: () => void;
 }) => {
   const { t } = useTranslation();
-  const [form] = Form.useForm<Values>();
-  const queryClient = useQueryClient();
-  const { message, showError } = useFeedback();
   const mode = useSticky(requested);
   const editing = mode?.type === 'edit' ? mode.user : null;
 
-  const mutation = useMutation({
-    mutationFn: async (v: Values): Promise<User> => {
+  const { form, mutation } = useFormSave({
+    save: async (v: Values): Promise<User> => {
       const grants = toGrants(v.grants);
       if (!editing) {
         return createUser({
@@ -79,14 +74,9 @@ export const UserFormModal = ({
       if (Object.keys(patch).length === 0) return editing;
       return updateUser(editing.id, patch);
     },
-    onSuccess: () => {
-      void message.success(editing ? t('common.saved') : t('common.created'));
-      void queryClient.invalidateQueries({ queryKey: queryKeys.users });
-      onClose();
-    },
-    onError: (error) => {
-      if (!applyFormErrors(form, error)) showError(error);
-    },
+    creating: !editing,
+    invalidateKey: queryKeys.users,
+    onDone: onClose,
   });
 
   const required = (field: string) => ({
