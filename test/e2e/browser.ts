@@ -45,6 +45,15 @@ export const retryUntil = async (step: () => Promise<void>, ms = 20_000) => {
 
 export const e2eAdminPassword = 'e2e admin password';
 
+/** Opens the app, which sends a stranger to the login page, and logs in as the first administrator. */
+export const logInAsAdmin = async (page: Page, server: RunningServer) => {
+  await page.goto(server.url + '/');
+  await page.waitForURL(/\/login/);
+  await page.getByTestId('login-username').fill('admin');
+  await page.getByTestId('login-password').fill(e2eAdminPassword);
+  await page.getByTestId('login-submit').click();
+};
+
 /**
  * A browser suite: a fresh server on its own SQLite file (no demo data, admin password
  * known), Debian's Chromium with one page, a screenshot in the temp folder when a test

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { describeInBrowser, e2eAdminPassword, retryUntil } from './browser.js';
+import { describeInBrowser, retryUntil, logInAsAdmin } from './browser.js';
 
 describeInBrowser('working calendar flow', (app) => {
   let server: RunningServer;
@@ -33,11 +33,7 @@ describeInBrowser('working calendar flow', (app) => {
     'shows the 2026 holidays, declares a company holiday, computes a due time around it and restores it',
     { timeout: 60_000 },
     async () => {
-      await page.goto(server.url + '/');
-      await page.waitForURL(/\/login/);
-      await page.getByTestId('login-username').fill('admin');
-      await page.getByTestId('login-password').fill(e2eAdminPassword);
-      await page.getByTestId('login-submit').click();
+      await logInAsAdmin(page, server);
 
       // The calendar page from the menu, with the standard calendar made at start-up.
       await page.getByTestId('nav-calendars').click();

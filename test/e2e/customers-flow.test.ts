@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { describeInBrowser, e2eAdminPassword } from './browser.js';
+import { describeInBrowser, logInAsAdmin } from './browser.js';
 
 describeInBrowser('customers flow', (app) => {
   let server: RunningServer;
@@ -14,11 +14,7 @@ describeInBrowser('customers flow', (app) => {
     'logs in, creates a tagged customer, sees the full number and finds it by that number',
     { timeout: 60_000 },
     async () => {
-      await page.goto(server.url + '/');
-      await page.waitForURL(/\/login/);
-      await page.getByTestId('login-username').fill('admin');
-      await page.getByTestId('login-password').fill(e2eAdminPassword);
-      await page.getByTestId('login-submit').click();
+      await logInAsAdmin(page, server);
 
       await page.getByTestId('nav-customers').click();
       await page.waitForURL(/\/customers/);
