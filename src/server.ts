@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import { authHousekeepingSweep } from './modules/auth/auth.sweeps.js';
+import { notificationJobHandlers } from './modules/notifications/notifications.jobs.js';
 import { ensureStandardCalendar } from './modules/calendar/calendar.service.js';
 import { createJobRunner } from './platform/jobs/jobs.runner.js';
 import type { App } from './app.js';
@@ -35,7 +36,7 @@ export const startServer = async (
           db: app.ctx.db,
           clock: app.ctx.clock,
           workerId: `${hostname()}:${process.pid}`,
-          handlers: {},
+          handlers: { ...notificationJobHandlers },
           sweeps,
           log: app.http.log,
         })

@@ -16,15 +16,32 @@ export const permissions = [
   'customers.read',
   'customers.write',
   'customers.contact',
+  'cases.read',
+  'cases.write',
+  'cases.dispatch',
+  'cases.callback',
+  'cases.configure',
+  'notifications.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['org.read', 'org.write', 'audit.read', 'customers.read', 'customers.write', 'customers.contact'],
-  staff: ['org.read', 'customers.read', 'customers.write'],
-  auditor: ['org.read', 'audit.read', 'customers.read'],
-  viewer: ['org.read', 'customers.read'],
+  manager: [
+    'org.read',
+    'org.write',
+    'audit.read',
+    'customers.read',
+    'customers.write',
+    'customers.contact',
+    'cases.read',
+    'cases.write',
+    'cases.dispatch',
+    'cases.callback',
+  ],
+  staff: ['org.read', 'customers.read', 'customers.write', 'cases.read', 'cases.write', 'cases.callback'],
+  auditor: ['org.read', 'audit.read', 'customers.read', 'cases.read'],
+  viewer: ['org.read', 'customers.read', 'cases.read'],
 };
 
 export const permissionsOfRole = (role: Role): readonly Permission[] => rolePermissions[role];

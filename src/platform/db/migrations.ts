@@ -4,7 +4,9 @@ import type { Kysely, Migration, MigrationResultSet } from 'kysely';
 import { auditMigrations } from '../../modules/audit/audit.migrations.js';
 import { authMigrations } from '../../modules/auth/auth.migrations.js';
 import { calendarMigrations } from '../../modules/calendar/calendar.migrations.js';
+import { casesMigrations } from '../../modules/cases/cases.migrations.js';
 import { customersMigrations } from '../../modules/customers/customers.migrations.js';
+import { notificationsMigrations } from '../../modules/notifications/notifications.migrations.js';
 import { orgMigrations } from '../../modules/org/org.migrations.js';
 import { jobsMigrations } from '../jobs/jobs.migrations.js';
 
@@ -19,6 +21,8 @@ export const allMigrations = (): Record<string, Migration> => ({
   ...jobsMigrations,
   ...calendarMigrations,
   ...customersMigrations,
+  ...casesMigrations,
+  ...notificationsMigrations,
 });
 
 export type MigrationReport = { applied: string[]; alreadyApplied: number };

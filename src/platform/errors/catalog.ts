@@ -1,6 +1,8 @@
 import { authErrors } from '../../modules/auth/auth.errors.js';
 import { calendarErrors } from '../../modules/calendar/calendar.errors.js';
+import { casesErrors } from '../../modules/cases/cases.errors.js';
 import { customersErrors } from '../../modules/customers/customers.errors.js';
+import { notificationsErrors } from '../../modules/notifications/notifications.errors.js';
 import { orgErrors } from '../../modules/org/org.errors.js';
 import type { ErrorDefinition } from './define-errors.js';
 import { platformErrors } from './platform.errors.js';
@@ -15,6 +17,8 @@ export const errorCatalog = {
   ...authErrors,
   ...calendarErrors,
   ...customersErrors,
+  ...casesErrors,
+  ...notificationsErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -1,0 +1,1 @@
+export type CasesTables = Record<never, never>;

@@ -1,0 +1,1 @@
+export type NotificationsTables = Record<never, never>;
