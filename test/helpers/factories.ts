@@ -29,7 +29,7 @@ export const buildPerson = (db: Db, overrides: Partial<CreatePersonInput> & { un
 export const buildUser = async (
   db: Db,
   grants: Grant[],
-  overrides: { username?: string; personId?: number } = {},
+  overrides: { username?: string; personId?: number; clock?: Clock } = {},
 ) => {
   const user = await createUser(
     {
@@ -39,7 +39,7 @@ export const buildUser = async (
       grants,
       personId: overrides.personId ?? null,
     },
-    systemDeps(db),
+    systemDeps(db, overrides.clock),
   );
   const actor: Actor = { kind: 'user', userId: user.id, name: user.displayName, grants };
   return { user, actor };

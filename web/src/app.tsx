@@ -43,6 +43,8 @@ const CustomersPage = lazy(() =>
   import('./pages/customers/customers-page').then((m) => ({ default: m.CustomersPage })),
 );
 const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ default: m.AuditPage })));
+const InboxPage = lazy(() => import('./pages/inbox-page').then((m) => ({ default: m.InboxPage })));
+const WebhooksPage = lazy(() => import('./pages/webhooks-page').then((m) => ({ default: m.WebhooksPage })));
 
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
@@ -82,6 +84,15 @@ const router = createBrowserRouter([
         ),
       },
       { path: 'calendars', element: <CalendarsPage /> },
+      { path: 'inbox', element: <InboxPage /> },
+      {
+        path: 'webhooks',
+        element: (
+          <RequirePermission permission="notifications.manage">
+            <WebhooksPage />
+          </RequirePermission>
+        ),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -45,6 +45,10 @@ describeEachDialect('auth service', (ctx) => {
       'customers.read',
       'customers.write',
       'customers.contact',
+      'cases.read',
+      'cases.write',
+      'cases.dispatch',
+      'cases.callback',
     ]);
     const session = await authenticateSession({ token: result.sessionToken }, deps);
     expect(session?.actor).toMatchObject({

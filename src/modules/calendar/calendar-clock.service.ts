@@ -130,3 +130,19 @@ export const measureDuration = async (
     return asAppError(error);
   }
 };
+
+/** The id of a calendar by its code, or undefined; case types name calendars by code. */
+export const calendarIdByCode = async (
+  { code }: { code: string },
+  { db }: { db: Db | Executor },
+): Promise<number | undefined> => (await calendarRepo.findCalendarByCode(db, code))?.id;
+
+/** The compiled calendar with this code (see workingCalendarOf). */
+export const workingCalendarByCode = async (
+  { code }: { code: string },
+  { db }: { db: Db | Executor },
+): Promise<WorkingCalendar> => {
+  const calendarId = await calendarIdByCode({ code }, { db });
+  if (calendarId === undefined) throw new AppError('calendar.not_found', { calendarId: code });
+  return workingCalendarOf({ calendarId }, { db });
+};

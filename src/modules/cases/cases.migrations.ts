@@ -115,7 +115,7 @@ export const casesMigrations: Record<string, Migration> = {
         .addColumn('at_risk_at', 'text', (c) => c.notNull())
         .addColumn('stopped_at', 'text')
         .addColumn('paused_ms', 'bigint', (c) => c.notNull().defaultTo(0))
-        .addPrimaryKeyConstraint('case_clocks_pk', ['case_id', 'clock_key'])
+        .addPrimaryKeyConstraint('case_clocks_pk', ['case_id', 'clock_key', 'cycle'])
         .execute();
       await db.schema
         .createIndex('case_clocks_running_idx')

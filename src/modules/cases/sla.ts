@@ -87,7 +87,10 @@ export type ComputeClocksInput = {
   now: number;
 };
 
-/** The state of every clock of the case that has started and has a limit for its category × priority. */
+/**
+ * The state of every clock of the case that has started and has a limit for its category ×
+ * priority; a clock that stops at resolution has one entry per cycle (the last is current).
+ */
 export const computeClocks = ({
   type,
   categoryKey,
@@ -105,61 +108,66 @@ export const computeClocks = ({
   for (const clock of type.clocks) {
     const limitText = limits[clock.key];
     if (!limitText) continue; // no limit for this category × priority: the clock is not kept
-    const restarts = clock.stopsAt === 'resolved' && reopenings.length > 0;
-    const cycleStart = restarts ? reopenings[reopenings.length - 1]! : null;
-    const inCycle = cycleStart ? events.filter((e) => e.at >= cycleStart.at) : events;
-    const start = cycleStart ?? inCycle.find((e) => stageOf(e.kind) >= stageOf(clock.startsAt));
-    if (!start) continue; // not started yet
-    const startIndex = inCycle.indexOf(start);
-    const stop = inCycle.find(
-      (e, i) => i > startIndex && e.kind !== 'reopened' && stageOf(e.kind) >= stageOf(clock.stopsAt),
-    );
-    const cancel = !stop && cancelled && cancelled.at >= start.at ? cancelled : undefined;
-    const end = stop?.at ?? cancel?.at ?? now;
-    const pauses = clip(allPauses, start.at, end);
     const calendar = calendarOf(clock.calendar ?? type.calendar);
     const duration = parseDuration(limitText);
-    const dueAt = addWorkingTime({ calendar, start: start.at, duration, pauses });
-    // The limit as an amount of time in the clock's own measure, to find the at-risk instant.
-    const limitMs =
-      duration.kind === 'workingDays'
-        ? measureWorkingTime({
-            calendar,
-            start: start.at,
-            end: addWorkingTime({ calendar, start: start.at, duration }),
-          })
-        : duration.ms;
-    const riskKind = duration.kind === 'calendar' ? 'calendar' : 'working';
-    const atRiskAt = addWorkingTime({
-      calendar,
-      start: start.at,
-      duration: { kind: riskKind, ms: Math.round(limitMs * type.atRiskShare) },
-      pauses,
-    });
-    const pausedMs = pauses.length
-      ? measureIn(calendar, duration, start.at, end, []) -
-        measureIn(calendar, duration, start.at, end, pauses)
-      : 0;
-    const pausedNow = !stop && !cancel && paused;
-    states.push({
-      key: clock.key,
-      cycle: restarts ? reopenings.length + 1 : 1,
-      limitText,
-      state: stop
-        ? stop.at <= dueAt.getTime()
-          ? 'met'
-          : 'breached'
-        : cancel
-          ? 'cancelled'
-          : pausedNow
-            ? 'paused'
-            : 'running',
-      startedAt: new Date(start.at),
-      dueAt,
-      atRiskAt,
-      stoppedAt: stop ? new Date(stop.at) : cancel ? new Date(cancel.at) : null,
-      pausedMs,
-    });
+    // A clock that stops at resolution runs again after each reopening (rework): one cycle each.
+    const restarts = clock.stopsAt === 'resolved';
+    const cycles = restarts ? 1 + reopenings.length : 1;
+    for (let cycle = 1; cycle <= cycles; cycle++) {
+      const cycleStart = cycle > 1 ? reopenings[cycle - 2]! : null;
+      const cycleEnd = restarts && cycle <= reopenings.length ? reopenings[cycle - 1]!.at : Infinity;
+      const inCycle = events.filter((e) => e.at >= (cycleStart?.at ?? -Infinity) && e.at <= cycleEnd);
+      const start = cycleStart ?? inCycle.find((e) => stageOf(e.kind) >= stageOf(clock.startsAt));
+      if (!start) continue; // not started yet
+      const startIndex = inCycle.indexOf(start);
+      const stop = inCycle.find(
+        (e, i) => i > startIndex && e.kind !== 'reopened' && stageOf(e.kind) >= stageOf(clock.stopsAt),
+      );
+      const cancel = !stop && cancelled && cancelled.at >= start.at ? cancelled : undefined;
+      const end = stop?.at ?? cancel?.at ?? now;
+      const pauses = clip(allPauses, start.at, end);
+      const dueAt = addWorkingTime({ calendar, start: start.at, duration, pauses });
+      // The limit as an amount of time in the clock's own measure, to find the at-risk instant.
+      const limitMs =
+        duration.kind === 'workingDays'
+          ? measureWorkingTime({
+              calendar,
+              start: start.at,
+              end: addWorkingTime({ calendar, start: start.at, duration }),
+            })
+          : duration.ms;
+      const riskKind = duration.kind === 'calendar' ? 'calendar' : 'working';
+      const atRiskAt = addWorkingTime({
+        calendar,
+        start: start.at,
+        duration: { kind: riskKind, ms: Math.round(limitMs * type.atRiskShare) },
+        pauses,
+      });
+      const pausedMs = pauses.length
+        ? measureIn(calendar, duration, start.at, end, []) -
+          measureIn(calendar, duration, start.at, end, pauses)
+        : 0;
+      const pausedNow = !stop && !cancel && paused;
+      states.push({
+        key: clock.key,
+        cycle,
+        limitText,
+        state: stop
+          ? stop.at <= dueAt.getTime()
+            ? 'met'
+            : 'breached'
+          : cancel
+            ? 'cancelled'
+            : pausedNow
+              ? 'paused'
+              : 'running',
+        startedAt: new Date(start.at),
+        dueAt,
+        atRiskAt,
+        stoppedAt: stop ? new Date(stop.at) : cancel ? new Date(cancel.at) : null,
+        pausedMs,
+      });
+    }
   }
   return states;
 };

@@ -118,7 +118,14 @@ describeEachDialect('org API', (ctx) => {
     expect(session.json().user).toMatchObject({
       username,
       roles: ['staff'],
-      permissions: ['org.read', 'customers.read', 'customers.write'],
+      permissions: [
+        'org.read',
+        'customers.read',
+        'customers.write',
+        'cases.read',
+        'cases.write',
+        'cases.callback',
+      ],
     });
 
     const duplicate = await admin.request('POST', '/api/v1/users', {

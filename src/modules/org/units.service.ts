@@ -175,3 +175,24 @@ export const getUnitByCode = async (
   if (!found) throw new AppError('org.unit_not_found', { code });
   return getUnit({ unitId: found.id }, deps);
 };
+
+/** Whether a unit lies inside the scope roots (answered from the cached tree: no query when fresh). */
+export const isUnitInScope = async (
+  { unitId, roots }: { unitId: number; roots: ScopeRoots },
+  { db }: { db: Executor },
+): Promise<boolean> => {
+  if (roots === 'all') return (await unitsInScope(db, 'all', toUnit)).some((u) => u.id === unitId);
+  if (roots.length === 0) return false;
+  return (await unitsInScope(db, roots, toUnit)).some((u) => u.id === unitId);
+};
+
+/** Names of units by id, from the cached tree. */
+export const unitNames = async ({ db }: { db: Executor }): Promise<Map<number, string>> =>
+  new Map((await unitsInScope(db, 'all', toUnit)).map((u) => [u.id, u.name]));
+
+/** The parent of a unit (null at the top), from the cached tree. */
+export const parentUnitIdOf = async (
+  { unitId }: { unitId: number },
+  { db }: { db: Executor },
+): Promise<number | null> =>
+  (await unitsInScope(db, 'all', toUnit)).find((u) => u.id === unitId)?.parentId ?? null;

@@ -275,3 +275,52 @@ export const getUserByUsername = async (
   if (!row) throw new AppError('org.user_not_found', { username });
   return getUser({ userId: row.id }, deps);
 };
+
+/** What other modules need to know of some users (names, whether active, their grants); no scope check. */
+export type UserFacts = { id: number; displayName: string; active: boolean; grants: Grant[] };
+
+export const describeUsers = async (
+  { userIds }: { userIds: readonly number[] },
+  { db }: { db: Executor },
+): Promise<Map<number, UserFacts>> => {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const [rows, grants] = await Promise.all([
+    db.selectFrom('users').select(['id', 'displayName', 'active']).where('id', 'in', ids).execute(),
+    usersRepo.grantsOfUsers(db, ids),
+  ]);
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        displayName: r.displayName,
+        active: r.active === 1,
+        grants: grants.filter((g) => g.userId === r.id).map(({ role, unitId }) => ({ role, unitId })),
+      },
+    ]),
+  );
+};
+
+/**
+ * The active users holding `role` directly on the unit; with `climb`, on the nearest ancestor
+ * that has any (the manager of an area, else of its branch).
+ */
+export const usersWithRoleOn = async (
+  { unitId, role, climb }: { unitId: number; role: Grant['role']; climb: boolean },
+  { db }: { db: Executor },
+): Promise<number[]> => {
+  const rows = await db
+    .selectFrom('roleGrants')
+    .innerJoin('users', 'users.id', 'roleGrants.userId')
+    .innerJoin('unitClosure', 'unitClosure.ancestorId', 'roleGrants.unitId')
+    .select(['roleGrants.userId', 'unitClosure.depth'])
+    .where('unitClosure.descendantId', '=', unitId)
+    .where('roleGrants.role', '=', role)
+    .where('users.active', '=', 1)
+    .orderBy('unitClosure.depth')
+    .orderBy('roleGrants.userId')
+    .execute();
+  const nearest = rows[0]?.depth;
+  return rows.filter((r) => (climb ? r.depth === nearest : r.depth === 0)).map((r) => r.userId);
+};

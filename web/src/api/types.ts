@@ -10,7 +10,8 @@ export type Permission =
   | 'calendar.manage'
   | 'customers.read'
   | 'customers.write'
-  | 'customers.contact';
+  | 'customers.contact'
+  | 'notifications.manage';
 export type UnitKind = 'company' | 'branch' | 'department' | 'grid' | 'area' | 'team' | 'site';
 
 export const ROLES: readonly Role[] = ['admin', 'manager', 'staff', 'auditor', 'viewer'];

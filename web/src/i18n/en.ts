@@ -1,6 +1,7 @@
 import type { Messages } from './zh-cn';
 import { enCalendar } from './en.calendar';
 import { enCustomers } from './en.customers';
+import { enNotifications } from './en.notifications';
 
 export const en: Messages = {
   app: {
@@ -93,6 +94,8 @@ export const en: Messages = {
     indicators: 'Indicators',
     reports: 'Reports',
     calendars: 'Working calendars',
+    inbox: 'Inbox',
+    webhooks: 'Webhooks',
     system: 'Administration',
     modules: 'Modules',
     collapse: 'Collapse menu',
@@ -287,6 +290,7 @@ export const en: Messages = {
     },
   },
   calendar: enCalendar,
+  notifications: enNotifications,
   customers: enCustomers,
   users: {
     title: 'Users',

@@ -2,6 +2,7 @@
 
 import { zhCNCalendar } from './zh-cn.calendar';
 import { zhCNCustomers } from './zh-cn.customers';
+import { zhCNNotifications } from './zh-cn.notifications';
 
 export const zhCN = {
   app: {
@@ -94,6 +95,8 @@ export const zhCN = {
     indicators: '指标',
     reports: '报表',
     calendars: '工作日历',
+    inbox: '消息中心',
+    webhooks: 'Webhook 通知',
     system: '系统管理',
     modules: '业务模块',
     collapse: '收起菜单',
@@ -288,6 +291,7 @@ export const zhCN = {
     },
   },
   calendar: zhCNCalendar,
+  notifications: zhCNNotifications,
   customers: zhCNCustomers,
   users: {
     title: '用户管理',

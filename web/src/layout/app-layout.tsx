@@ -10,6 +10,7 @@ import { PageLoading } from '../components/page-loading';
 import { ProductMark } from '../components/product-mark';
 import { NAV_ITEMS, navItemForPath } from './nav-items';
 import type { NavItem } from './nav-items';
+import { NotificationBell } from '../components/notification-bell';
 import { UserMenu } from './user-menu';
 
 const COLLAPSE_KEY = 'gk_sider_collapsed';
@@ -125,7 +126,10 @@ export const AppLayout = () => {
               ]}
             />
           </Flex>
-          <UserMenu />
+          <Flex align="center" gap={8}>
+            <NotificationBell />
+            <UserMenu />
+          </Flex>
         </Layout.Header>
         <Layout.Content className="gk-content">
           <ErrorBoundary key={location.pathname}>

@@ -1,5 +1,7 @@
 import {
   ApartmentOutlined,
+  ApiOutlined,
+  BellOutlined,
   AuditOutlined,
   BarChartOutlined,
   CalendarOutlined,
@@ -25,7 +27,9 @@ export type NavKey =
   | 'checks'
   | 'budgets'
   | 'indicators'
-  | 'reports';
+  | 'reports'
+  | 'inbox'
+  | 'webhooks';
 
 export type NavItem = {
   key: NavKey;
@@ -39,6 +43,7 @@ export type NavItem = {
 };
 
 export const NAV_ITEMS: readonly NavItem[] = [
+  { key: 'inbox', path: '/inbox', icon: <BellOutlined />, group: 'modules' },
   { key: 'org', path: '/org', icon: <ApartmentOutlined />, group: 'modules' },
   {
     key: 'customers',
@@ -57,6 +62,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, group: 'system', permission: 'audit.read' },
   // Everyone reads the calendar (deadlines are computed with it); changing it needs calendar.manage.
   { key: 'calendars', path: '/calendars', icon: <CalendarOutlined />, group: 'system' },
+  {
+    key: 'webhooks',
+    path: '/webhooks',
+    icon: <ApiOutlined />,
+    group: 'system',
+    permission: 'notifications.manage',
+  },
 ];
 
 export const navItemForPath = (pathname: string): NavItem | undefined =>
