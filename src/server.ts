@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import { authHousekeepingSweep } from './modules/auth/auth.sweeps.js';
 import { caseEscalationSweep } from './modules/cases/cases.sweeps.js';
-import { notificationJobHandlers } from './modules/notifications/notifications.jobs.js';
+import { createNotificationJobHandlers } from './modules/notifications/notifications.jobs.js';
 import { ensureStandardCalendar } from './modules/calendar/calendar.service.js';
 import { createJobRunner } from './platform/jobs/jobs.runner.js';
 import type { App } from './app.js';
@@ -37,7 +37,9 @@ export const startServer = async (
           db: app.ctx.db,
           clock: app.ctx.clock,
           workerId: `${hostname()}:${process.pid}`,
-          handlers: { ...notificationJobHandlers },
+          handlers: {
+            ...createNotificationJobHandlers(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+          },
           sweeps,
           log: app.http.log,
         })

@@ -38,6 +38,10 @@ describe('config', () => {
       throw new Error('expected a ConfigError');
     };
     expect(bad({ PORT: 'eighty' }).variable).toBe('PORT');
+    expect(bad({ GUANKONG_PUBLIC_URL: 'ftp://gk.example.com' }).variable).toBe('GUANKONG_PUBLIC_URL');
+    expect(
+      loadConfig({ GUANKONG_DATA_DIR: tempDir(), GUANKONG_PUBLIC_URL: 'https://gk.example.com/' }).publicUrl,
+    ).toBe('https://gk.example.com');
     expect(bad({ PORT: '70000' }).message).toContain('PORT');
     expect(bad({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
     const secret = bad({ GUANKONG_SESSION_SECRET: 'short-secret-value' });

@@ -90,6 +90,14 @@ export const configVariables = {
     secret: true,
     schema: z.string().min(10, 'must be at least 10 characters').optional(),
   },
+  GUANKONG_PUBLIC_URL: {
+    doc: 'The address users open Guankong at (e.g. https://gk.example.com); makes links in webhook messages absolute.',
+    secret: false,
+    schema: z
+      .url({ protocol: /^https?$/ })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  },
   GUANKONG_JOBS: {
     doc: 'Run the background job worker in this process.',
     secret: false,
@@ -121,6 +129,7 @@ export type Config = {
   adminUsername: string;
   adminPassword: string | undefined;
   jobs: boolean;
+  publicUrl: string | undefined;
 };
 
 /** Start-up stops with this; it names the variable and never echoes a secret value. */
@@ -210,5 +219,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     adminUsername: raw.GUANKONG_ADMIN_USERNAME,
     adminPassword: raw.GUANKONG_ADMIN_PASSWORD,
     jobs: raw.GUANKONG_JOBS,
+    publicUrl: raw.GUANKONG_PUBLIC_URL,
   };
 };
