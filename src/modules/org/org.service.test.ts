@@ -12,6 +12,7 @@ import { systemClock } from '../../platform/clock.js';
 import { createDatabase } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/access.js';
 import { listAuditEvents } from '../audit/audit.service.js';
+import { createCustomer } from '../customers/customers.service.js';
 import { createPerson, getPerson, listPeople, updatePerson } from './people.service.js';
 import { createUnit, deleteUnit, getUnit, listUnits, updateUnit } from './units.service.js';
 import { createUser, listUsers, updateUser } from './users.service.js';
@@ -106,6 +107,13 @@ describeEachDialect('org service', (ctx) => {
     await expect(deleteUnit({ unitId: org.eastGrid1.id }, systemDeps(db))).rejects.toMatchObject({
       code: 'org.unit_not_empty',
     });
+    // Another module's row on the unit (a customer) holds it too, answered by the constraint: 409, not 500.
+    const held = await buildUnit(db, { parentId: org.east.id, kind: 'team' });
+    await createCustomer({ unitId: held.id, name: '业主' }, systemDeps(db));
+    await expect(deleteUnit({ unitId: held.id }, systemDeps(db))).rejects.toMatchObject({
+      code: 'org.unit_not_empty',
+    });
+    await expect(getUnit({ unitId: held.id }, systemDeps(db))).resolves.toMatchObject({ id: held.id });
     const empty = await buildUnit(db, { parentId: org.east.id, kind: 'team' });
     await deleteUnit({ unitId: empty.id }, systemDeps(db));
     await expect(getUnit({ unitId: empty.id }, systemDeps(db))).rejects.toMatchObject({

@@ -2,6 +2,7 @@ import { requirePermission, scopeRoots } from '../../platform/access.js';
 import type { Actor, ScopeRoots } from '../../platform/access.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Executor } from '../../platform/db/database.js';
+import { isForeignKeyViolation } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { CreateUnitInput, Unit, UnitKind, UpdateUnitInput } from './org.schema.js';
@@ -149,7 +150,14 @@ export const deleteUnit = async ({ unitId }: { unitId: number }, { db, clock, ac
       },
       { actor, clock },
     );
-    await unitsRepo.deleteUnit(tx, unitId);
+    try {
+      await unitsRepo.deleteUnit(tx, unitId);
+    } catch (error) {
+      // Other modules' rows (customers, cases, webhook endpoints …) reference units with ON DELETE
+      // RESTRICT; the org module does not read their tables, the constraint answers for them.
+      if (isForeignKeyViolation(error)) throw new AppError('org.unit_not_empty', { unitId });
+      throw error;
+    }
     await unitsRepo.bumpTreeVersion(tx);
   });
 

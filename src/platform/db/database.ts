@@ -95,6 +95,17 @@ export const pingDatabase = async (db: Db): Promise<boolean> => {
 };
 
 /** A unique-constraint violation on either dialect (a concurrent or repeated insert). */
+/** A row still referenced elsewhere (another module's data hangs on it). */
+export const isForeignKeyViolation = (error: unknown): boolean => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  // SQLite reports an ON DELETE RESTRICT hit as a trigger constraint (its FK actions are triggers).
+  return (
+    code === '23503' ||
+    code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
+    (code === 'SQLITE_CONSTRAINT_TRIGGER' && String(message).includes('FOREIGN KEY'))
+  );
+};
+
 export const isUniqueViolation = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
