@@ -46,6 +46,10 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
 
 export const permissionsOfRole = (role: Role): readonly Permission[] => rolePermissions[role];
 
+/** The roles that carry a permission. */
+export const rolesWith = (permission: Permission): Role[] =>
+  roles.filter((role) => rolePermissions[role].includes(permission));
+
 export type Grant = { role: Role; unitId: number };
 
 /**

@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { loadConfig } from '../../src/platform/config/config.js';
+import type { Clock } from '../../src/platform/clock.js';
 import type { RunningServer } from '../../src/server.js';
 import { startServer } from '../../src/server.js';
 
@@ -63,6 +64,7 @@ export const logInAsAdmin = async (page: Page, server: RunningServer) => {
 export const describeInBrowser = (
   name: string,
   suite: (app: () => { server: RunningServer; page: Page }) => void,
+  options: { clock?: Clock } = {},
 ) => {
   const reason = chromiumUnavailableReason();
   if (reason && process.env.CI) throw new Error(`CI must run the browser tests: ${reason}`);
@@ -83,9 +85,12 @@ export const describeInBrowser = (
         PORT: '0',
         LOG_LEVEL: 'silent',
       });
-      server = await startServer(config, { logger: false });
+      server = await startServer(config, {
+        logger: false,
+        ...(options.clock ? { clock: options.clock } : {}),
+      });
       browser = await launchChromium();
-      page = await browser.newPage({ locale: 'zh-CN' });
+      page = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
       page.setDefaultTimeout(10_000);
     });
 

@@ -42,6 +42,12 @@ const CalendarsPage = lazy(() =>
 const CustomersPage = lazy(() =>
   import('./pages/customers/customers-page').then((m) => ({ default: m.CustomersPage })),
 );
+const CasesPage = lazy(() => import('./pages/cases/cases-page').then((m) => ({ default: m.CasesPage })));
+const CasePage = lazy(() => import('./pages/cases/case-page').then((m) => ({ default: m.CasePage })));
+const TallyPage = lazy(() => import('./pages/cases/tally-page').then((m) => ({ default: m.TallyPage })));
+const FiguresPage = lazy(() =>
+  import('./pages/cases/figures-page').then((m) => ({ default: m.FiguresPage })),
+);
 const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ default: m.AuditPage })));
 const InboxPage = lazy(() => import('./pages/inbox-page').then((m) => ({ default: m.InboxPage })));
 const WebhooksPage = lazy(() => import('./pages/webhooks-page').then((m) => ({ default: m.WebhooksPage })));
@@ -64,6 +70,38 @@ const router = createBrowserRouter([
         element: (
           <RequirePermission permission="customers.read">
             <CustomersPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'cases',
+        element: (
+          <RequirePermission permission="cases.read">
+            <CasesPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'cases/:id',
+        element: (
+          <RequirePermission permission="cases.read">
+            <CasePage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'cases-tally',
+        element: (
+          <RequirePermission permission="cases.read">
+            <TallyPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'case-figures',
+        element: (
+          <RequirePermission permission="cases.read">
+            <FiguresPage />
           </RequirePermission>
         ),
       },

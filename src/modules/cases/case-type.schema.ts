@@ -215,8 +215,14 @@ export const flattenTree = (
   ]);
 
 /** Whether a key is a leaf-or-branch of the tree; reason codes and categories may be any node. */
-export const findNode = (nodes: readonly TreeNode[], key: string) =>
-  flattenTree(nodes).find((n) => n.key === key);
+// Trees are parsed once per case-type version and then only read: index each by key once.
+const indexes = new WeakMap<readonly TreeNode[], Map<string, TreeNode & { path: string[] }>>();
+
+export const findNode = (nodes: readonly TreeNode[], key: string) => {
+  let index = indexes.get(nodes);
+  if (!index) indexes.set(nodes, (index = new Map(flattenTree(nodes).map((n) => [n.key, n]))));
+  return index.get(key);
+};
 
 /**
  * The limits of each clock for a category and priority. The most specific row wins per clock:

@@ -1,11 +1,11 @@
-import type { Actor } from '../../platform/access.js';
-import { requirePermission, scopeRoots } from '../../platform/access.js';
+import { requirePermission, rolesWith, scopeRoots } from '../../platform/access.js';
 import type { Executor } from '../../platform/db/database.js';
 import { containsText } from '../../platform/db/search.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError, isAppError } from '../../platform/errors/app-error.js';
 import { messageOf } from '../../platform/errors/catalog.js';
 import { isUnitInScope, unitNames } from '../org/units.service.js';
+import { findUsersWithRoles } from '../org/users.service.js';
 import { unitCondition } from '../org/scope.js';
 import type { TreeNode } from './case-type.schema.js';
 import { findNode } from './case-type.schema.js';
@@ -361,4 +361,12 @@ export const bulkAssignCases = async (
   return { results };
 };
 
-export type { Actor };
+/** People the caller may assign cases to: active users who may handle cases within his dispatch scope. */
+export const listAssignees = async (
+  { q }: { q?: string | undefined },
+  { db, actor }: Pick<Deps, 'db' | 'actor'>,
+) => {
+  const roots = requirePermission(actor, 'cases.dispatch');
+  const users = await findUsersWithRoles({ roles: rolesWith('cases.write'), roots, q, limit: 50 }, { db });
+  return { items: users.map((u) => ({ id: u.id, name: u.displayName, username: u.username })) };
+};

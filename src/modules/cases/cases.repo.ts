@@ -1,6 +1,8 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ScopeRoots } from '../../platform/access.js';
 import type { Executor } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { unitIdsUnder } from '../org/scope.js';
 import type { CaseClockTable, CaseEventTable, CaseTable } from './cases.tables.js';
 
@@ -96,3 +98,68 @@ export const pendingCallback = (db: Executor, caseId: number) =>
 
 export const listCallbacks = (db: Executor, caseId: number) =>
   db.selectFrom('caseCallbacks').selectAll().where('caseId', '=', caseId).orderBy('cycle').execute();
+
+/* ---------- multi-row queries of the history import, chunked under both dialects' parameter limits ---------- */
+
+/**
+ * Bound parameters per statement: SQLite as bundled by better-sqlite3 allows 32,766, PostgreSQL
+ * 65,535. A multi-row INSERT binds rows × columns, so each table gets its own rows per chunk.
+ */
+const maxParameters = 30_000;
+
+const chunks = <T>(items: readonly T[], columns: number): T[][] => {
+  const size = Math.max(1, Math.floor(maxParameters / columns));
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+/** Case ids by external key for the keys the case type already holds. */
+export const existingKeys = async (tx: Executor, caseTypeId: number, keys: readonly string[]) => {
+  const found = new Map<string, number>();
+  for (const part of chunks(keys, 1)) {
+    const rows = await tx
+      .selectFrom('cases')
+      .select(['id', 'externalKey'])
+      .where('caseTypeId', '=', caseTypeId)
+      .where('externalKey', 'in', part)
+      .execute();
+    for (const r of rows) if (r.externalKey !== null) found.set(r.externalKey, r.id);
+  }
+  return found;
+};
+
+export const insertAll = async <T extends 'caseEvents' | 'caseClocks'>(
+  tx: Executor,
+  table: T,
+  rows: Array<Insertable<T extends 'caseEvents' ? CaseEventTable : CaseClockTable>>,
+) => {
+  if (rows.length === 0) return;
+  for (const part of chunks(rows, Object.keys(rows[0]!).length))
+    await tx
+      .insertInto(table)
+      .values(part as never)
+      .execute();
+};
+
+/** Inserts the cases and answers their ids by external key (RETURNING order is not promised). */
+export const insertCases = async (tx: Executor, rows: Array<Insertable<CaseTable>>) => {
+  const ids = new Map<string, number>();
+  if (rows.length === 0) return ids;
+  for (const part of chunks(rows, Object.keys(rows[0]!).length)) {
+    try {
+      const inserted = await tx.insertInto('cases').values(part).returning(['id', 'externalKey']).execute();
+      for (const r of inserted) ids.set(r.externalKey!, r.id);
+    } catch (error) {
+      // Another import of the same keys committed after this one looked: refuse, as createCase does.
+      if (isUniqueViolation(error))
+        throw new AppError('cases.external_key_taken', {
+          externalKey: `${part[0]!.externalKey}…${part[part.length - 1]!.externalKey}`,
+          field: 'externalKey',
+          concurrentImport: true,
+        });
+      throw error;
+    }
+  }
+  return ids;
+};

@@ -189,6 +189,16 @@ describeEachDialect('cases API', (ctx) => {
     expect(listed.json().map((t: { key: string }) => t.key)).toEqual(['repair', 'repair.copy']);
   });
 
+  it('lists the people a dispatcher may assign to, and only to dispatchers', async () => {
+    const all = await desk.request('GET', '/api/v1/case-assignees');
+    expect(all.statusCode).toBe(200);
+    const ids = all.json().items.map((u: { id: number }) => u.id);
+    expect(ids).toContain(techId);
+    const one = await desk.request('GET', `/api/v1/case-assignees?q=${encodeURIComponent('no such person')}`);
+    expect(one.json().items).toEqual([]);
+    expect((await tech.request('GET', '/api/v1/case-assignees')).statusCode).toBe(403);
+  });
+
   it('serves the daily tally and the figures', async () => {
     const tally = await desk.request('GET', '/api/v1/case-tally');
     expect(tally.statusCode).toBe(200);

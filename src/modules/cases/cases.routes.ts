@@ -15,7 +15,7 @@ import {
 } from './case-attachments.service.js';
 import { figuresOfCases, tallyOfCases } from './case-figures.service.js';
 import { createCaseType, getCaseType, listCaseTypes, updateCaseType } from './case-types.service.js';
-import { bulkAssignCases, getCase, listCaseEvents, listCases } from './case-views.service.js';
+import { bulkAssignCases, getCase, listAssignees, listCaseEvents, listCases } from './case-views.service.js';
 import {
   ZAttachment,
   ZBulkAssignInput,
@@ -189,6 +189,22 @@ export const casesRoutes = (ctx: AppContext) => async (root: FastifyInstance) =>
       },
     },
     async (req) => bulkAssignCases(req.body, { ...depsOf(ctx, req), locale: localeOf(req) }),
+  );
+  app.get(
+    '/api/v1/case-assignees',
+    {
+      schema: {
+        ...tags,
+        summary: 'People the caller may assign cases to (cases.dispatch)',
+        querystring: z.object({ q: z.string().trim().max(100).optional() }),
+        response: {
+          200: z.object({
+            items: z.array(z.object({ id: z.number().int(), name: z.string(), username: z.string() })),
+          }),
+        },
+      },
+    },
+    async (req) => listAssignees({ q: req.query.q }, depsOf(ctx, req)),
   );
   app.get(
     '/api/v1/case-figures',

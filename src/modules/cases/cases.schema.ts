@@ -55,7 +55,7 @@ export const ZCaseClock = z.object({
   atRiskAt: ZIso,
   stoppedAt: ZIso.nullable(),
   pausedMs: z.number(),
-  /** Working (or calendar, for calendar-time limits) ms left until due; negative when overdue; null once stopped. */
+  /** Milliseconds until the due time (dueAt − now); negative when overdue; null once stopped. */
   remainingMs: z.number().nullable(),
 });
 

@@ -308,9 +308,10 @@ export const createCase = async (
         throw error;
       }
     }
+    let assignee: Awaited<ReturnType<typeof requireAssignee>> | undefined;
     if (input.assigneeUserId) {
       await requireDispatchOn(tx, actor, input.unitId, 'assigneeUserId');
-      await requireAssignee(tx, input.assigneeUserId);
+      assignee = await requireAssignee(tx, input.assigneeUserId);
     }
     if (input.externalKey && (await casesRepo.findByExternalKey(tx, type.id, input.externalKey)))
       throw new AppError('cases.external_key_taken', {
@@ -375,7 +376,7 @@ export const createCase = async (
           kind: 'assigned',
           fromStatus: 'registered',
           toStatus: 'assigned',
-          payload: { assigneeUserId: input.assigneeUserId },
+          payload: { assignee: { id: input.assigneeUserId, name: assignee?.displayName ?? null } },
         },
         deps,
       );

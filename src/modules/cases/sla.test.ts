@@ -183,3 +183,16 @@ describe('computeClocks', () => {
     expect(c.resolution!.stoppedAt!.getTime()).toBe(t('2026-11-23T11:00'));
   });
 });
+
+describe('computeClocks on imported histories', () => {
+  it('does not start a clock whose start stage the history skipped', () => {
+    const events = [
+      ev('created', '2026-11-23T09:00'),
+      ev('resolved', '2026-11-23T15:00'),
+      ev('closed', '2026-11-23T15:00'),
+    ];
+    const c = clocksOf(events, '2026-11-30T09:00');
+    expect(c.response).toBeUndefined(); // assigned → accepted never happened
+    expect(c.resolution).toMatchObject({ state: 'breached' });
+  });
+});

@@ -119,6 +119,9 @@ export const computeClocks = ({
       const inCycle = events.filter((e) => e.at >= (cycleStart?.at ?? -Infinity) && e.at <= cycleEnd);
       const start = cycleStart ?? inCycle.find((e) => stageOf(e.kind) >= stageOf(clock.startsAt));
       if (!start) continue; // not started yet
+      // A history that went past the stop stage without the start stage (an imported closed case
+      // with no assignment) never ran this clock.
+      if (!cycleStart && stageOf(start.kind) >= stageOf(clock.stopsAt)) continue;
       const startIndex = inCycle.indexOf(start);
       const stop = inCycle.find(
         (e, i) => i > startIndex && e.kind !== 'reopened' && stageOf(e.kind) >= stageOf(clock.stopsAt),

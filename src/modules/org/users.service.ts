@@ -13,6 +13,8 @@ import * as unitsRepo from './units.repo.js';
 import * as usersRepo from './users.repo.js';
 import { widenToOrganisation } from './units.service.js';
 import type { GrantRow, UserRow } from './users.repo.js';
+import { unitIdsUnder } from './scope.js';
+import { containsText } from '../../platform/db/search.js';
 
 const toUser = (row: UserRow, grants: GrantRow[]): User => ({
   id: row.id,
@@ -323,4 +325,41 @@ export const usersWithRoleOn = async (
     .execute();
   const nearest = rows[0]?.depth;
   return rows.filter((r) => (climb ? r.depth === nearest : r.depth === 0)).map((r) => r.userId);
+};
+
+/**
+ * Active users holding one of `roles` on a unit inside `roots` (the people a dispatcher may hand
+ * work to), matched on name or username; at most `limit`, by name.
+ */
+export const findUsersWithRoles = async (
+  {
+    roles,
+    roots,
+    q,
+    limit,
+  }: { roles: readonly Grant['role'][]; roots: ScopeRoots; q?: string | undefined; limit: number },
+  { db }: { db: Executor },
+): Promise<Array<{ id: number; username: string; displayName: string }>> => {
+  if (roles.length === 0 || (roots !== 'all' && roots.length === 0)) return [];
+  let query = db
+    .selectFrom('users')
+    .select(['users.id', 'users.username', 'users.displayName'])
+    .where('users.active', '=', 1)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('roleGrants')
+          .select('roleGrants.id')
+          .whereRef('roleGrants.userId', '=', 'users.id')
+          .where('roleGrants.role', 'in', [...roles])
+          .$if(roots !== 'all', (qb) =>
+            qb.where('roleGrants.unitId', 'in', unitIdsUnder(eb, roots as number[])),
+          ),
+      ),
+    );
+  if (q)
+    query = query.where((eb) =>
+      eb.or([containsText('users.displayName', q), containsText('users.username', q)]),
+    );
+  return query.orderBy('users.displayName').orderBy('users.id').limit(limit).execute();
 };

@@ -28,7 +28,12 @@ export const WEBHOOK_LOCALES: readonly WebhookLocale[] = ['zh-CN', 'en'];
 
 /** The topics the case engine sends; endpoints may listen to a subset. */
 export type KnownTopic =
-  'case.assigned' | 'case.at_risk' | 'case.breached' | 'case.escalated' | 'case.callback_due';
+  | 'case.assigned'
+  | 'case.reopened'
+  | 'case.at_risk'
+  | 'case.breached'
+  | 'case.escalated'
+  | 'case.callback_due';
 export const KNOWN_TOPICS: readonly KnownTopic[] = [
   'case.assigned',
   'case.reopened',

@@ -11,6 +11,11 @@ export type Permission =
   | 'customers.read'
   | 'customers.write'
   | 'customers.contact'
+  | 'cases.read'
+  | 'cases.write'
+  | 'cases.dispatch'
+  | 'cases.callback'
+  | 'cases.configure'
   | 'notifications.manage';
 export type UnitKind = 'company' | 'branch' | 'department' | 'grid' | 'area' | 'team' | 'site';
 

@@ -1,5 +1,6 @@
 import type { Messages } from './zh-cn';
 import { enCalendar } from './en.calendar';
+import { enCases } from './en.cases';
 import { enCustomers } from './en.customers';
 import { enNotifications } from './en.notifications';
 
@@ -82,6 +83,8 @@ export const en: Messages = {
     forbiddenText: 'You do not have permission to view this page. Contact your administrator for access.',
   },
   nav: {
+    casesTally: 'Daily tally',
+    caseFigures: 'Case figures',
     home: 'Home',
     org: 'Organisation',
     users: 'Users',
@@ -292,6 +295,7 @@ export const en: Messages = {
   calendar: enCalendar,
   notifications: enNotifications,
   customers: enCustomers,
+  cases: enCases,
   users: {
     title: 'Users',
     subtitle: 'Sign-in accounts, their roles and the units they may work in',

@@ -1,6 +1,7 @@
 // Simplified Chinese: the default language of the UI. Every other language mirrors this shape.
 
 import { zhCNCalendar } from './zh-cn.calendar';
+import { zhCNCases } from './zh-cn.cases';
 import { zhCNCustomers } from './zh-cn.customers';
 import { zhCNNotifications } from './zh-cn.notifications';
 
@@ -83,6 +84,8 @@ export const zhCN = {
     forbiddenText: '您没有访问此页面的权限，如需开通请联系系统管理员。',
   },
   nav: {
+    casesTally: '每日盘点',
+    caseFigures: '工单统计',
     home: '首页',
     org: '组织机构',
     users: '用户管理',
@@ -293,6 +296,7 @@ export const zhCN = {
   calendar: zhCNCalendar,
   notifications: zhCNNotifications,
   customers: zhCNCustomers,
+  cases: zhCNCases,
   users: {
     title: '用户管理',
     subtitle: '管理登录账号、角色及其授权的组织范围',

@@ -9,6 +9,8 @@ import {
   FundOutlined,
   SafetyCertificateOutlined,
   SolutionOutlined,
+  LineChartOutlined,
+  OrderedListOutlined,
   TeamOutlined,
   UserSwitchOutlined,
   WalletOutlined,
@@ -23,6 +25,8 @@ export type NavKey =
   | 'calendars'
   | 'customers'
   | 'cases'
+  | 'casesTally'
+  | 'caseFigures'
   | 'risks'
   | 'checks'
   | 'budgets'
@@ -52,7 +56,21 @@ export const NAV_ITEMS: readonly NavItem[] = [
     group: 'modules',
     permission: 'customers.read',
   },
-  { key: 'cases', path: '/cases', icon: <SolutionOutlined />, group: 'modules', comingSoon: true },
+  { key: 'cases', path: '/cases', icon: <SolutionOutlined />, group: 'modules', permission: 'cases.read' },
+  {
+    key: 'casesTally',
+    path: '/cases-tally',
+    icon: <OrderedListOutlined />,
+    group: 'modules',
+    permission: 'cases.read',
+  },
+  {
+    key: 'caseFigures',
+    path: '/case-figures',
+    icon: <LineChartOutlined />,
+    group: 'modules',
+    permission: 'cases.read',
+  },
   { key: 'risks', path: '/risks', icon: <SafetyCertificateOutlined />, group: 'modules', comingSoon: true },
   { key: 'checks', path: '/checks', icon: <FileTextOutlined />, group: 'modules', comingSoon: true },
   { key: 'budgets', path: '/budgets', icon: <WalletOutlined />, group: 'modules', comingSoon: true },
