@@ -39,6 +39,16 @@ describeInBrowser('customers flow', (app) => {
       expect(await table.getByText('重点客户').count()).toBe(1);
       expect(await table.getByText('本单位').count()).toBe(1);
 
+      // Editing right after creating shows the customer's values, not the emptied create form.
+      await table.getByTestId('customer-edit').first().click();
+      const editDrawer = page.locator('.ant-drawer:visible');
+      await expect.poll(() => editDrawer.getByLabel('名称', { exact: true }).inputValue()).toBe('王大爷');
+      await expect
+        .poll(() => editDrawer.getByLabel('电话', { exact: true }).inputValue())
+        .toBe('13812341234');
+      await editDrawer.locator('.ant-drawer-close').click();
+      await editDrawer.waitFor({ state: 'hidden' });
+
       // A partial number finds nothing (hidden digits cannot be probed); the whole number finds it.
       const search = page.getByTestId('customer-search').locator('input');
       await search.fill('1381234');
