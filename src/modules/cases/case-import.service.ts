@@ -13,7 +13,7 @@ import type { TreeNode } from './case-type.schema.js';
 import { flattenTree } from './case-type.schema.js';
 import type { LoadedCaseType } from './case-types.service.js';
 import { caseTypeForInput } from './case-types.service.js';
-import { calendarsOf, validateFields } from './cases.service.js';
+import { calendarsOf, clockRowOf, validateFields } from './cases.service.js';
 import type { CaseClockTable, CaseEventTable } from './cases.tables.js';
 import type { ClockState, SlaEvent } from './sla.js';
 import { computeClocks, resolutionWorkingMs } from './sla.js';
@@ -581,19 +581,7 @@ export const importCaseHistory = async (
         events.push(event(caseId, 'resolved', row.closedAt, 'registered', 'resolved', outcome));
         events.push(event(caseId, 'closed', row.closedAt, 'resolved', 'closed', {}));
       }
-      for (const c of computed.clocks)
-        clocks.push({
-          caseId,
-          clockKey: c.key,
-          cycle: c.cycle,
-          limitText: c.limitText,
-          state: c.state,
-          startedAt: c.startedAt.toISOString(),
-          dueAt: c.dueAt.toISOString(),
-          atRiskAt: c.atRiskAt.toISOString(),
-          stoppedAt: c.stoppedAt?.toISOString() ?? null,
-          pausedMs: c.pausedMs,
-        });
+      for (const c of computed.clocks) clocks.push(clockRowOf(caseId, c));
     }
     await casesRepo.insertAll(tx, 'caseEvents', events);
     await casesRepo.insertAll(tx, 'caseClocks', clocks);

@@ -82,6 +82,20 @@ const withCoverage = <T>(calendar: string, run: () => T): T => {
 const toSlaEvents = (rows: Array<{ kind: string; at: string }>): SlaEvent[] =>
   rows.map((r) => ({ kind: r.kind, at: Date.parse(r.at) }));
 
+/** The stored form of a computed clock (case_clocks). */
+export const clockRowOf = (caseId: number, c: ClockState) => ({
+  caseId,
+  clockKey: c.key,
+  cycle: c.cycle,
+  limitText: c.limitText,
+  state: c.state,
+  startedAt: c.startedAt.toISOString(),
+  dueAt: c.dueAt.toISOString(),
+  atRiskAt: c.atRiskAt.toISOString(),
+  stoppedAt: c.stoppedAt?.toISOString() ?? null,
+  pausedMs: c.pausedMs,
+});
+
 /**
  * Recomputes the clocks of a case from its events and stores them with the case's next due
  * time, breach flag and resolution time. Called in every transaction that changes a case.
@@ -108,18 +122,7 @@ export const refreshClocks = async (
   await casesRepo.replaceClocks(
     tx,
     row.id,
-    clocks.map((c) => ({
-      caseId: row.id,
-      clockKey: c.key,
-      cycle: c.cycle,
-      limitText: c.limitText,
-      state: c.state,
-      startedAt: c.startedAt.toISOString(),
-      dueAt: c.dueAt.toISOString(),
-      atRiskAt: c.atRiskAt.toISOString(),
-      stoppedAt: c.stoppedAt?.toISOString() ?? null,
-      pausedMs: c.pausedMs,
-    })),
+    clocks.map((c) => clockRowOf(row.id, c)),
   );
   const running = clocks.filter((c) => c.state === 'running' || c.state === 'paused');
   const nextDue = running.reduce<Date | null>((min, c) => (!min || c.dueAt < min ? c.dueAt : min), null);
