@@ -1,4 +1,5 @@
 import type { Db, Executor } from '../../platform/db/database.js';
+import { createVersionedCache } from '../../platform/db/versioned-cache.js';
 import type { Deps } from '../../platform/deps.js';
 import { requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors/app-error.js';
@@ -22,7 +23,7 @@ import {
 type Weekly = CalendarDefinition['weekly'];
 type Hours = Weekly['mon'];
 
-const compiled = new WeakMap<object, Map<number, { version: number; calendar: WorkingCalendar }>>();
+const compiled = createVersionedCache<number, WorkingCalendar>();
 
 /** The engine's definition of a stored calendar: weekly hours, holidays, make-up days, coverage. */
 export const definitionOf = (row: CalendarRow, days: CalendarDayRow[]): CalendarDefinition => ({
@@ -47,14 +48,12 @@ export const workingCalendarOf = async (
 ): Promise<WorkingCalendar> => {
   const version = await calendarRepo.readVersion(db, calendarId);
   if (version === undefined) throw new AppError('calendar.not_found', { calendarId });
-  let perDb = compiled.get(db);
-  if (!perDb) compiled.set(db, (perDb = new Map()));
-  const hit = perDb.get(calendarId);
-  if (hit && hit.version === version) return hit.calendar;
+  const hit = compiled.get(db, calendarId, version);
+  if (hit) return hit;
   const row = await calendarRepo.findCalendar(db, calendarId);
   if (!row) throw new AppError('calendar.not_found', { calendarId });
   const calendar = compileCalendar(definitionOf(row, await calendarRepo.listDays(db, calendarId)));
-  perDb.set(calendarId, { version: row.version, calendar });
+  compiled.set(db, calendarId, row.version, calendar);
   return calendar;
 };
 

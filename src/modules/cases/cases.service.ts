@@ -124,7 +124,8 @@ export const refreshClocks = async (
     row.id,
     clocks.map((c) => clockRowOf(row.id, c)),
   );
-  const running = clocks.filter((c) => c.state === 'running' || c.state === 'paused');
+  // Paused clocks are not due while paused: they join the overdue list again when resumed.
+  const running = clocks.filter((c) => c.state === 'running');
   const nextDue = running.reduce<Date | null>((min, c) => (!min || c.dueAt < min ? c.dueAt : min), null);
   await casesRepo.updateCase(tx, row.id, {
     nextDueAt: nextDue?.toISOString() ?? null,

@@ -93,6 +93,36 @@ describeEachDialect('case escalations', (ctx) => {
     expect(await inbox(gridManager)).toEqual(['case.escalated', 'case.assigned']);
   });
 
+  it('neither lists, reminds nor escalates a case while it is paused', async () => {
+    clock.set(local('2026-11-25T09:00'));
+    const { caseId } = await buildCase(db, clock, desk, {
+      unitId: org.eastGrid1.id,
+      category: 'water',
+      priority: 'urgent', // due 13:00 unless paused
+      assigneeUserId: tech.userId!,
+    });
+    clock.set(local('2026-11-25T09:05'));
+    await transitionCase({ caseId, input: { action: 'accept' } }, { db, clock, actor: tech });
+    clock.set(local('2026-11-25T10:00'));
+    await transitionCase(
+      { caseId, input: { action: 'pause', pauseReason: 'parts' } },
+      { db, clock, actor: tech },
+    );
+    clock.set(local('2026-11-25T16:00')); // three hours past the unpaused due time
+    expect(await runCaseEscalations({ db, clock })).toEqual({ reminders: 0, escalations: 0, reassigned: 0 });
+    const paused = await getCase({ caseId }, { db, clock, actor: desk });
+    expect(paused.clocks.find((c) => c.key === 'resolution')?.status).toBe('paused');
+    expect(paused.nextDueAt).toBeNull();
+    // Resumed at 16:00 after 6 paused hours: 3 h of the 4 h remain, due 19:00.
+    await transitionCase({ caseId, input: { action: 'resume' } }, { db, clock, actor: tech });
+    const resumed = await getCase({ caseId }, { db, clock, actor: desk });
+    expect(resumed.clocks.find((c) => c.key === 'resolution')).toMatchObject({
+      status: 'on_track',
+      dueAt: local('2026-11-25T19:00').toISOString(),
+    });
+    expect(resumed.nextDueAt).toBe(local('2026-11-25T19:00').toISOString());
+  });
+
   it('runs as a sweep once per slot across two job runners', async () => {
     clock.set(local('2026-11-24T09:00'));
     const { caseId } = await buildCase(db, clock, desk, {

@@ -88,7 +88,7 @@ const candidates = (db: Executor, until: string) =>
     ])
     .where('cases.isOpen', '=', 1)
     .where('caseClocks.stoppedAt', 'is', null)
-    .where('caseClocks.state', 'in', ['running', 'paused'])
+    .where('caseClocks.state', '=', 'running') // a paused clock is not late while it waits
     .where((eb) => eb.or([eb('caseClocks.atRiskAt', '<=', until), eb('caseClocks.dueAt', '<=', until)]))
     .orderBy('caseClocks.dueAt')
     .execute();

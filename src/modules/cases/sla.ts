@@ -199,7 +199,8 @@ export const clockStatusAt = (
   now: number,
 ): 'met' | 'breached' | 'cancelled' | 'paused' | 'overdue' | 'at_risk' | 'on_track' => {
   if (clock.state === 'met' || clock.state === 'breached' || clock.state === 'cancelled') return clock.state;
-  if (now > clock.dueAt.getTime()) return 'overdue';
+  // A paused clock stands still: its stored due time moves on with the pause, so it is never overdue.
   if (clock.state === 'paused') return 'paused';
+  if (now > clock.dueAt.getTime()) return 'overdue';
   return now >= clock.atRiskAt.getTime() ? 'at_risk' : 'on_track';
 };

@@ -1,5 +1,6 @@
 import type { ScopeRoots } from '../../platform/access.js';
 import type { Executor } from '../../platform/db/database.js';
+import { createVersionedCache } from '../../platform/db/versioned-cache.js';
 import type { Unit } from './org.schema.js';
 import * as unitsRepo from './units.repo.js';
 import type { UnitRow } from './units.repo.js';
@@ -20,7 +21,7 @@ type Snapshot = {
   subtree: ReadonlyMap<number, ReadonlySet<number>>;
 };
 
-const snapshots = new WeakMap<object, Snapshot>();
+const snapshots = createVersionedCache<'tree', Snapshot>();
 
 const load = async (db: Executor, version: number, toUnit: (row: UnitRow) => Unit): Promise<Snapshot> => {
   const [rows, pairs] = await Promise.all([unitsRepo.listUnits(db, 'all'), unitsRepo.listClosure(db)]);
@@ -40,10 +41,10 @@ export const unitsInScope = async (
   toUnit: (row: UnitRow) => Unit,
 ): Promise<Unit[]> => {
   const version = await unitsRepo.readTreeVersion(db);
-  let snapshot = snapshots.get(db);
-  if (!snapshot || snapshot.version !== version) {
+  let snapshot = snapshots.get(db, 'tree', version);
+  if (!snapshot) {
     snapshot = await load(db, version, toUnit);
-    snapshots.set(db, snapshot);
+    snapshots.set(db, 'tree', version, snapshot);
   }
   if (roots === 'all') return [...snapshot.units];
   const { subtree } = snapshot;
