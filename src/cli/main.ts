@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../platform/package-info.js';
 import { auditCommand } from './audit.command.js';
+import { demoCommand } from './demo.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { serveCommand } from './serve.command.js';
 import { userCommand } from './user.command.js';
@@ -18,6 +19,7 @@ program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
 program.addCommand(userCommand());
 program.addCommand(auditCommand());
+program.addCommand(demoCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ import { calendarErrors } from '../../modules/calendar/calendar.errors.js';
 import { casesErrors } from '../../modules/cases/cases.errors.js';
 import { customersErrors } from '../../modules/customers/customers.errors.js';
 import { notificationsErrors } from '../../modules/notifications/notifications.errors.js';
+import { packsErrors } from '../../modules/packs/packs.errors.js';
 import { orgErrors } from '../../modules/org/org.errors.js';
 import type { ErrorDefinition } from './define-errors.js';
 import { platformErrors } from './platform.errors.js';
@@ -19,6 +20,7 @@ export const errorCatalog = {
   ...customersErrors,
   ...casesErrors,
   ...notificationsErrors,
+  ...packsErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -1,0 +1,381 @@
+import { z } from 'zod';
+import { roles } from '../../platform/access.js';
+import { parseDuration } from '../calendar/working-time.js';
+import type { CaseTypeDefinition } from '../cases/case-type.schema.js';
+import { findNode, ZCaseTypeDefinition } from '../cases/case-type.schema.js';
+import { customerKinds, customerTags } from '../customers/customers.schema.js';
+import { unitKinds } from '../org/org.schema.js';
+
+/*
+ * A pack (示例包) as data: the organisation units, people, demo users, customers and case types
+ * one of the essays needs, and the parameters of the generated history. A pack file is JSON in
+ * the repository's `packs/` folder, validated here; nothing in a pack is code. Names that refer
+ * to each other (unit codes, employee numbers, usernames, case-type keys, categories, reasons)
+ * are checked across the whole file, so a typo is an error at load time, not a half-loaded pack.
+ */
+
+const ZText = z.string().trim().min(1);
+const ZBilingual = z.strictObject({ zh: ZText, en: ZText });
+const ZUnitCode = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+const ZUsername = z
+  .string()
+  .trim()
+  .min(2)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/);
+const ZShare = z.number().min(0).max(1);
+/** Relative weights by key; they need not sum to 1. */
+const ZWeights = z
+  .record(z.string(), z.number().min(0))
+  .refine((w) => Object.values(w).some((x) => x > 0), 'at least one weight must be positive');
+
+export const packKeyPattern = /^[a-z0-9][a-z0-9-]*$/;
+
+export const ZPackUnit = z.strictObject({
+  code: ZUnitCode,
+  /** The parent's code; null for a top-level unit. Parents come before their children. */
+  parent: ZUnitCode.nullable(),
+  name: ZText.max(100),
+  nameEn: ZText.max(100),
+  kind: z.enum(unitKinds),
+  sortOrder: z.number().int().min(0).default(0),
+});
+
+export const ZPackPerson = z.strictObject({
+  employeeNo: ZText.max(32),
+  unit: ZUnitCode,
+  name: ZText.max(100),
+  level: ZText.max(50).optional(),
+  position: ZText.max(50).optional(),
+  region: ZText.max(50).optional(),
+  city: ZText.max(50).optional(),
+  phone: z
+    .string()
+    .regex(/^[0-9+\-() ]*$/)
+    .optional(),
+});
+
+export const ZPackUser = z.strictObject({
+  username: ZUsername,
+  displayName: ZText.max(100),
+  /** Employee number of the person the account belongs to. */
+  person: ZText.max(32).optional(),
+  grants: z.array(z.strictObject({ role: z.enum(roles), unit: ZUnitCode })).min(1),
+});
+
+/** Text with `{placeholder}`s filled from the place a case or customer is about. */
+export const templatePlaceholders = ['estate', 'building', 'entrance', 'floor', 'room', 'customer'] as const;
+const ZTemplate = ZText.max(500).superRefine((text, ctx) => {
+  for (const [, name] of text.matchAll(/\{(\w+)\}/g))
+    if (!(templatePlaceholders as readonly string[]).includes(name!))
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown placeholder {${name}}; known: ${templatePlaceholders.map((p) => `{${p}}`).join(' ')}`,
+      });
+});
+
+/**
+ * Customers generated from buildings: every room of every building is drawn with the building's
+ * occupancy; a drawn room becomes one customer with a name, a phone and tags, all from the seed.
+ */
+export const ZPackResidents = z.strictObject({
+  seed: z.union([z.number().int(), ZText]),
+  /** External key of a customer: prefix + building code + room, e.g. PS-LJ01-2-1203. */
+  externalKeyPrefix: z.string().regex(/^[A-Za-z0-9-]*$/),
+  kind: z.enum(customerKinds).default('household'),
+  surnames: z.array(ZText.max(4)).min(1),
+  givenNames: z.array(ZText.max(4)).min(1),
+  /** First three digits of the generated mobile numbers. */
+  phonePrefixes: z.array(z.string().regex(/^\d{3}$/)).min(1),
+  /** Share of customers carrying each tag. */
+  tags: z.partialRecord(z.enum(customerTags), ZShare).default({}),
+  /** How a room is written, from {entrance}, {floor} and {room} (two digits), e.g. `{entrance}单元{floor}{room}`. */
+  roomFormat: ZText.max(100),
+  /** The address, from {estate}, {building} and {room} (the written room). */
+  addressFormat: ZTemplate,
+  buildings: z
+    .array(
+      z.strictObject({
+        code: z.string().regex(/^[A-Za-z0-9]+$/),
+        unit: ZUnitCode,
+        estate: ZText.max(50),
+        name: ZText.max(20),
+        entrances: z.number().int().min(1).max(20),
+        floors: z.number().int().min(1).max(99),
+        roomsPerFloor: z.number().int().min(1).max(20),
+        occupancy: ZShare,
+      }),
+    )
+    .min(1),
+});
+
+/** A duration range [shortest, longest] in calendar (`m`, `h`, `d`) or working time (`wm`, `wh`). */
+const ZDelay = z.tuple([ZText, ZText]).superRefine(([from, to], ctx) => {
+  try {
+    const a = parseDuration(from);
+    const b = parseDuration(to);
+    if (a.kind === 'workingDays' || b.kind === 'workingDays')
+      ctx.addIssue({ code: 'custom', message: 'use wh or wm for working time in a delay range, not wd' });
+    else if (a.kind !== b.kind)
+      ctx.addIssue({ code: 'custom', message: 'both ends must be calendar time or both working time' });
+    else if (a.ms < 0 || b.ms < a.ms)
+      ctx.addIssue({ code: 'custom', message: 'expected 0 ≤ shortest ≤ longest' });
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+  }
+});
+export type Delay = z.infer<typeof ZDelay>;
+
+/** A field value for generated cases: a literal, a template, a weighted choice, or a coin. */
+const ZFieldTemplate = z.union([
+  ZTemplate,
+  z.number(),
+  z.boolean(),
+  z.strictObject({
+    oneOf: z.array(z.tuple([z.union([ZText, z.number(), z.boolean()]), z.number().positive()])).min(1),
+  }),
+  z.strictObject({ chance: ZShare }),
+]);
+export type FieldTemplate = z.infer<typeof ZFieldTemplate>;
+
+const ZHistoryCategory = z.strictObject({
+  category: ZText,
+  weight: z.number().positive(),
+  /** Priority key → weight. */
+  priorities: ZWeights,
+  titles: z.array(ZTemplate).min(1),
+  descriptions: z.array(ZTemplate).default([]),
+  /** Reason code → weight, for resolutions; empty when the type has no reasons. */
+  reasons: z.record(z.string(), z.number().min(0)).default({}),
+  /** What the assignee writes when resolving. */
+  feedback: z.array(ZText.max(2000)).min(1),
+});
+
+const ZHistoryType = z.strictObject({
+  caseType: ZText,
+  weight: z.number().positive(),
+  /** Share of cases reported by a known customer (the others are found on patrol or reported anonymously). */
+  customerShare: ZShare,
+  /** Who gets the case: one of these users, or a manager of the case's unit. */
+  assignees: z.union([
+    z.strictObject({ users: z.array(ZUsername).min(1) }),
+    z.strictObject({ unitManagers: z.literal(true) }),
+  ]),
+  fields: z.record(z.string(), ZFieldTemplate).default({}),
+  /** Pause reason → weight; default: the type's reasons, evenly. */
+  pauseReasons: z.record(z.string(), z.number().min(0)).optional(),
+  categories: z.array(ZHistoryCategory).min(1),
+});
+
+export const ZShares = z.strictObject({
+  /** Cases in which one clock is missed (chosen among the case's clocks). */
+  late: ZShare,
+  /** Cases paused once while being worked on. */
+  paused: ZShare,
+  /** Callbacks reached with a score that reopens the case (first callback only). */
+  unsatisfied: ZShare,
+  /** Callbacks that do not reach the customer. */
+  notReached: ZShare,
+  /** Callbacks made after their due time. */
+  callbackLate: ZShare.default(0),
+  /** Closed cases reopened later because the problem came back. */
+  reopenAfterClose: ZShare,
+  /** Cases cancelled after dispatch. */
+  cancelled: ZShare,
+  /** Cases registered with another priority and reclassified before dispatch. */
+  reclassified: ZShare,
+  /** Cases by a customer who reported the same category recently (types with a repeat window). */
+  repeat: ZShare,
+  /** Recent cases that stop progressing (the open backlog); see stuckWithinDays. */
+  stuck: ZShare,
+});
+export type Shares = z.infer<typeof ZShares>;
+
+export const ZDelays = z.strictObject({
+  /** Registration to dispatch. */
+  assign: ZDelay,
+  /** Registration to a reclassification. */
+  reclassify: ZDelay,
+  /** Dispatch to a cancellation. */
+  cancel: ZDelay,
+  /** Stage delays used when no clock limits the stage. */
+  accept: ZDelay,
+  start: ZDelay,
+  resolve: ZDelay,
+  /** How long a pause lasts. */
+  pause: ZDelay,
+  /** Reopening to the new resolution when no clock limits it. */
+  rework: ZDelay,
+  /** Resolution to closing, for types without a callback or cases not drawn for one. */
+  close: ZDelay,
+  /** An unreached callback to closing by the service desk. */
+  closeAfterNotReached: ZDelay,
+  /** Closing to a reopening (the problem came back). */
+  reopenAfterClose: ZDelay,
+});
+export type Delays = z.infer<typeof ZDelays>;
+
+const ZScoreWeights = z
+  .record(z.string().regex(/^[1-5]$/), z.number().min(0))
+  .refine((w) => Object.values(w).some((x) => x > 0), 'at least one weight must be positive');
+
+export const ZPackHistory = z.strictObject({
+  seed: z.union([z.number().int(), ZText]),
+  /** How far back the history starts; it ends at the current time. */
+  days: z.number().min(0.5).max(730),
+  /** The calendar that tells working days from others (volume) and counts working-time delays. */
+  calendar: ZText.max(64).default('CN-STD'),
+  /** Offset of the local time the hour weights are in (no daylight saving), e.g. +08:00. */
+  utcOffset: z.string().regex(/^[+-]\d{2}:\d{2}$/),
+  casesPerWorkingDay: z.number().min(0).max(2000),
+  /** Volume on weekends and holidays relative to a working day. */
+  nonWorkingDayFactor: z.number().min(0).max(5).default(0.5),
+  /** Relative volume per local hour 0–23. */
+  hourWeights: z.array(z.number().min(0)).length(24),
+  /** External key of each generated case: prefix + a running number; also how a second load recognises the history. */
+  externalKeyPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/),
+  /** How often the escalation sweep runs in simulated time; null: never. */
+  escalationSweepEvery: ZText.nullable().default(null),
+  stuckWithinDays: z.number().min(0).default(14),
+  /** Where cases without a customer belong: unit code → weight. */
+  units: ZWeights,
+  actors: z.strictObject({
+    register: z.array(ZUsername).min(1),
+    dispatch: z.array(ZUsername).min(1),
+    callback: z.array(ZUsername).min(1),
+    close: z.array(ZUsername).min(1),
+  }),
+  shares: ZShares,
+  delays: ZDelays,
+  satisfaction: z.strictObject({ satisfied: ZScoreWeights, unsatisfied: ZScoreWeights }),
+  texts: z.strictObject({
+    cancel: z.array(ZText.max(2000)).min(1),
+    reopen: z.array(ZText.max(2000)).min(1),
+    reclassify: z.array(ZText.max(2000)).min(1),
+    /** Pause reason → notes. */
+    pause: z.record(z.string(), z.array(ZText.max(2000)).min(1)).default({}),
+    callback: z.strictObject({
+      satisfied: z.array(ZText.max(2000)).min(1),
+      unsatisfied: z.array(ZText.max(2000)).min(1),
+      notReached: z.array(ZText.max(2000)).min(1),
+    }),
+    /** Put before the title of a repeat case. */
+    repeatPrefix: z.string().max(20).default(''),
+  }),
+  types: z.array(ZHistoryType).min(1),
+});
+export type PackHistory = z.infer<typeof ZPackHistory>;
+export type PackHistoryType = z.infer<typeof ZHistoryType>;
+
+export const ZPack = z
+  .object({
+    key: z.string().regex(packKeyPattern).max(64),
+    name: ZBilingual,
+    description: ZBilingual,
+    /** Loaded on the first start of an empty database when demo data is on. */
+    firstStart: z.boolean().default(false),
+    units: z.array(ZPackUnit).default([]),
+    people: z.array(ZPackPerson).default([]),
+    users: z.array(ZPackUser).default([]),
+    residents: ZPackResidents.optional(),
+    caseTypes: z.array(ZCaseTypeDefinition).default([]),
+    history: ZPackHistory.optional(),
+  })
+  .superRefine((pack, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    const units = new Set<string>();
+    pack.units.forEach((u, i) => {
+      if (units.has(u.code)) issue(['units', i, 'code'], `duplicate unit ${u.code}`);
+      if (u.parent !== null && !units.has(u.parent))
+        issue(['units', i, 'parent'], `unknown parent ${u.parent} (list parents first)`);
+      units.add(u.code);
+    });
+    const unit = (code: string, path: (string | number)[]) => {
+      if (!units.has(code)) issue(path, `unknown unit ${code}`);
+    };
+    const people = new Set<string>();
+    pack.people.forEach((p, i) => {
+      if (people.has(p.employeeNo)) issue(['people', i, 'employeeNo'], `duplicate ${p.employeeNo}`);
+      people.add(p.employeeNo);
+      unit(p.unit, ['people', i, 'unit']);
+    });
+    const users = new Set<string>();
+    pack.users.forEach((u, i) => {
+      if (users.has(u.username)) issue(['users', i, 'username'], `duplicate ${u.username}`);
+      users.add(u.username);
+      if (u.person !== undefined && !people.has(u.person))
+        issue(['users', i, 'person'], `unknown person ${u.person}`);
+      u.grants.forEach((g, j) => unit(g.unit, ['users', i, 'grants', j, 'unit']));
+    });
+    const buildings = new Set<string>();
+    pack.residents?.buildings.forEach((b, i) => {
+      if (buildings.has(b.code)) issue(['residents', 'buildings', i, 'code'], `duplicate ${b.code}`);
+      buildings.add(b.code);
+      unit(b.unit, ['residents', 'buildings', i, 'unit']);
+    });
+    const types = new Map<string, CaseTypeDefinition>();
+    pack.caseTypes.forEach((t, i) => {
+      if (types.has(t.key)) issue(['caseTypes', i, 'key'], `duplicate case type ${t.key}`);
+      types.set(t.key, t);
+    });
+    const history = pack.history;
+    if (!history) return;
+    const user = (name: string, path: (string | number)[]) => {
+      if (!users.has(name)) issue(path, `unknown user ${name} (users of the pack only)`);
+    };
+    for (const [role, names] of Object.entries(history.actors))
+      names.forEach((n, i) => user(n, ['history', 'actors', role, i]));
+    for (const code of Object.keys(history.units)) unit(code, ['history', 'units', code]);
+    history.types.forEach((h, i) => {
+      const path = ['history', 'types', i];
+      const type = types.get(h.caseType);
+      if (!type) return issue([...path, 'caseType'], `unknown case type ${h.caseType}`);
+      if ('users' in h.assignees) h.assignees.users.forEach((n, j) => user(n, [...path, 'assignees', j]));
+      for (const key of Object.keys(h.fields))
+        if (!type.fields.some((f) => f.key === key)) issue([...path, 'fields', key], `unknown field ${key}`);
+      for (const f of type.fields)
+        if (f.required && h.fields[f.key] === undefined)
+          issue([...path, 'fields'], `required field ${f.key} has no template`);
+      for (const key of Object.keys(h.pauseReasons ?? {}))
+        if (!type.pauseReasons.some((p) => p.key === key))
+          issue([...path, 'pauseReasons', key], `unknown pause reason ${key}`);
+      h.categories.forEach((c, j) => {
+        const cPath = [...path, 'categories', j];
+        if (!findNode(type.categories, c.category))
+          issue([...cPath, 'category'], `unknown category ${c.category}`);
+        for (const p of Object.keys(c.priorities))
+          if (!type.priorities.some((x) => x.key === p))
+            issue([...cPath, 'priorities', p], `unknown priority ${p}`);
+        for (const r of Object.keys(c.reasons))
+          if (!findNode(type.reasons, r)) issue([...cPath, 'reasons', r], `unknown reason ${r}`);
+        if (type.closing.requireReason && !Object.values(c.reasons).some((w) => w > 0))
+          issue([...cPath, 'reasons'], `the type requires a reason code on closing: give at least one`);
+      });
+    });
+  })
+  .meta({ id: 'Pack' });
+export type Pack = z.infer<typeof ZPack>;
+export type PackInput = z.input<typeof ZPack>;
+
+/** What a caller may change in a pack's history for one load (tests use a shorter, denser one). */
+export type HistoryOverride = Partial<Omit<PackHistory, 'shares' | 'delays'>> & {
+  shares?: Partial<Shares>;
+  delays?: Partial<Delays>;
+};
+
+/** The pack's history with the override applied, validated again. */
+export const withHistoryOverride = (history: PackHistory, override: HistoryOverride = {}): PackHistory => {
+  const { shares, delays, ...rest } = override;
+  return ZPackHistory.parse({
+    ...history,
+    ...rest,
+    shares: { ...history.shares, ...shares },
+    delays: { ...history.delays, ...delays },
+  });
+};
