@@ -8,7 +8,7 @@ import { unitCondition } from '../org/scope.js';
 import { findNode } from './case-type.schema.js';
 import type { LoadedCaseType } from './case-types.service.js';
 import { caseTypeById } from './case-types.service.js';
-import type { FigureRow, Figures, FiguresQuery, Tally } from './cases.schema.js';
+import type { FigureRow, Figures, FiguresQuery } from './cases.schema.js';
 
 /*
  * Figures are computed from the stored cases, clocks, events and callbacks, never typed in:
@@ -55,7 +55,7 @@ const monthOf = (iso: string) => monthFormat.format(new Date(iso)).slice(0, 7);
 
 type Context = { types: Map<number, LoadedCaseType>; units: Map<number, string>; users: Map<number, string> };
 
-const rootCategory = (type: LoadedCaseType | undefined, key: string) => {
+export const rootCategory = (type: LoadedCaseType | undefined, key: string) => {
   const node = type && findNode(type.definition.categories, key);
   const rootKey = node ? (node.path[0] ?? node.key) : key;
   const root = type && findNode(type.definition.categories, rootKey);
@@ -163,7 +163,7 @@ const finish = (a: Acc): FigureRow => {
   };
 };
 
-type Scope = {
+export type Scope = {
   roots: ScopeRoots;
   unitId?: number | undefined;
   subtree: boolean;
@@ -171,19 +171,19 @@ type Scope = {
 };
 
 /** Cases inside the figure's scope (unit subtree within the caller's read scope, optional type). */
-const scopedCases = (db: Executor, scope: Scope) => {
+export const scopedCases = (db: Executor, scope: Scope) => {
   let q = db.selectFrom('cases').where(unitCondition('cases.unitId', scope));
   if (scope.caseTypeId !== undefined) q = q.where('cases.caseTypeId', '=', scope.caseTypeId);
   return q;
 };
-const factColumns = [
+export const factColumns = [
   'cases.caseTypeId',
   'cases.categoryKey',
   'cases.assigneeUserId',
   'cases.unitId',
 ] as const;
 
-const loadContext = async (db: Executor): Promise<Context> => {
+export const loadContext = async (db: Executor): Promise<Context> => {
   const typeRows = await db.selectFrom('caseTypes').select('id').execute();
   const types = new Map<number, LoadedCaseType>();
   for (const { id } of typeRows) types.set(id, await caseTypeById(db, id));
@@ -191,7 +191,7 @@ const loadContext = async (db: Executor): Promise<Context> => {
   return { types, units: await unitNames({ db }), users: new Map(users.map((u) => [u.id, u.displayName])) };
 };
 
-const typeIdOf = async (db: Executor, key: string | undefined) => {
+export const typeIdOf = async (db: Executor, key: string | undefined) => {
   if (!key) return undefined;
   const row = await db.selectFrom('caseTypes').select('id').where('key', '=', key).executeTakeFirst();
   if (!row) throw new AppError('cases.unknown_type', { key, field: 'caseType' });
@@ -349,88 +349,5 @@ export const figuresOfCases = async (query: FiguresQuery, { db, clock, actor }: 
     percentileMethod,
     total: finish(total),
     rows: rows.map(finish),
-  };
-};
-
-/** Local midnight of today in Asia/Shanghai, the day the tally counts. */
-const startOfDay = (now: Date) => {
-  const local = new Date(now.getTime() + 8 * 3_600_000);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 8 * 3_600_000);
-};
-
-/** The daily tally (每日盘点): open cases by owner and root cause, with what is overdue or at risk. */
-export const tallyOfCases = async (
-  query: { caseType?: string | undefined; unitId?: number | undefined },
-  { db, clock, actor }: Deps,
-): Promise<Tally> => {
-  const roots = requirePermission(actor, 'cases.read');
-  const scope: Scope = {
-    roots,
-    unitId: query.unitId,
-    subtree: true,
-    caseTypeId: await typeIdOf(db, query.caseType),
-  };
-  const now = clock.now();
-  const nowIso = now.toISOString();
-  const today = startOfDay(now).toISOString();
-  const [context, open, atRisk, registeredToday, resolvedToday] = await Promise.all([
-    loadContext(db),
-    scopedCases(db, scope)
-      .select([...factColumns, 'cases.id', 'cases.nextDueAt'])
-      .where('cases.isOpen', '=', 1)
-      .execute(),
-    scopedCases(db, scope)
-      .innerJoin('caseClocks', 'caseClocks.caseId', 'cases.id')
-      .select('cases.id')
-      .distinct()
-      .where('cases.isOpen', '=', 1)
-      .where('caseClocks.state', '=', 'running')
-      .where('caseClocks.atRiskAt', '<=', nowIso)
-      .where('caseClocks.dueAt', '>=', nowIso)
-      .execute(),
-    scopedCases(db, scope)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('cases.createdAt', '>=', today)
-      .executeTakeFirstOrThrow(),
-    scopedCases(db, scope)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('cases.resolvedAt', '>=', today)
-      .executeTakeFirstOrThrow(),
-  ]);
-  const risky = new Set(atRisk.map((r) => r.id));
-  const owners = new Map<string, Tally['owners'][number]>();
-  const causes = new Map<string, { key: string; name: string; open: number }>();
-  for (const r of open) {
-    const cause = rootCategory(context.types.get(r.caseTypeId), r.categoryKey);
-    const ownerKey = String(r.assigneeUserId ?? 'none');
-    let owner = owners.get(ownerKey);
-    if (!owner)
-      owners.set(
-        ownerKey,
-        (owner = {
-          assignee:
-            r.assigneeUserId === null
-              ? null
-              : { id: r.assigneeUserId, name: context.users.get(r.assigneeUserId) ?? `#${r.assigneeUserId}` },
-          open: 0,
-          overdue: 0,
-          atRisk: 0,
-          byCause: {},
-        }),
-      );
-    owner.open++;
-    if (r.nextDueAt !== null && r.nextDueAt < nowIso) owner.overdue++;
-    else if (risky.has(r.id)) owner.atRisk++;
-    owner.byCause[cause.key] = (owner.byCause[cause.key] ?? 0) + 1;
-    const c = causes.get(cause.key) ?? { ...cause, open: 0 };
-    c.open++;
-    causes.set(cause.key, c);
-  }
-  return {
-    at: nowIso,
-    owners: [...owners.values()].sort((a, b) => b.open - a.open),
-    causes: [...causes.values()].sort((a, b) => b.open - a.open),
-    registeredToday: Number(registeredToday.n),
-    resolvedToday: Number(resolvedToday.n),
   };
 };

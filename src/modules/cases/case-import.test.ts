@@ -16,7 +16,7 @@ import type { ImportCaseHistoryInput, ImportCaseRow } from './case-import.servic
 import { importCaseHistory, parseInstant } from './case-import.service.js';
 import { caseTypeById, installCaseType } from './case-types.service.js';
 import { getCase } from './case-views.service.js';
-import { refreshClocks } from './cases.service.js';
+import { refreshClocks } from './case-clocks.service.js';
 
 const local = (text: string) => new Date(`${text}+08:00`);
 

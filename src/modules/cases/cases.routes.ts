@@ -13,7 +13,8 @@ import {
   listAttachments,
   readAttachment,
 } from './case-attachments.service.js';
-import { figuresOfCases, tallyOfCases } from './case-figures.service.js';
+import { figuresOfCases } from './case-figures.service.js';
+import { tallyOfCases } from './case-tally.service.js';
 import { createCaseType, getCaseType, listCaseTypes, updateCaseType } from './case-types.service.js';
 import { bulkAssignCases, getCase, listAssignees, listCaseEvents, listCases } from './case-views.service.js';
 import {

@@ -7,18 +7,24 @@ import type { Deps } from '../../platform/deps.js';
 import { AppError, isAppError } from '../../platform/errors/app-error.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { workingCalendarByCode } from '../calendar/calendar-clock.service.js';
-import type { WorkingCalendar } from '../calendar/working-time.js';
-import { addWorkingTime, CalendarCoverageError, parseDuration } from '../calendar/working-time.js';
+import { addWorkingTime, parseDuration } from '../calendar/working-time.js';
 import { getCustomer } from '../customers/customers.service.js';
 import { notify } from '../notifications/notifications.service.js';
 import { isUnitInScope } from '../org/units.service.js';
-import { describeUsers } from '../org/users.service.js';
-import type { CaseTypeDefinition } from './case-type.schema.js';
-import { findNode } from './case-type.schema.js';
 import type { LoadedCaseType } from './case-types.service.js';
 import { caseTypeById, caseTypeForInput } from './case-types.service.js';
 import * as casesRepo from './cases.repo.js';
 import type { CaseRow, Visibility } from './cases.repo.js';
+import { refreshClocks, withCoverage } from './case-clocks.service.js';
+import {
+  requireAssignee,
+  requireCategory,
+  requireDispatchOn,
+  requireOutcome,
+  requirePriority,
+  requireReason,
+  validateFields,
+} from './case-rules.js';
 import type {
   CreateCaseInput,
   ReclassifyInput,
@@ -28,8 +34,6 @@ import type {
 import { ZCreateCaseInput } from './cases.schema.js';
 import type { CaseAction, CaseStatus, Role } from './lifecycle.js';
 import { isOpenStatus, planTransition } from './lifecycle.js';
-import type { ClockState, SlaEvent } from './sla.js';
-import { computeClocks, resolutionWorkingMs } from './sla.js';
 
 /*
  * The closed loop: registering a case and moving it through its lifecycle. Every change is one
@@ -55,86 +59,6 @@ export const rolesOn = async (db: Executor, row: CaseRow, actor: Actor): Promise
   )
     roles.push('handler');
   return roles;
-};
-
-/** The compiled calendars a case type's clocks count in, by code. */
-export const calendarsOf = async (
-  db: Executor,
-  type: CaseTypeDefinition,
-): Promise<Map<string, WorkingCalendar>> => {
-  const codes = new Set([type.calendar, ...type.clocks.flatMap((c) => (c.calendar ? [c.calendar] : []))]);
-  const map = new Map<string, WorkingCalendar>();
-  for (const code of codes) map.set(code, await workingCalendarByCode({ code }, { db }));
-  return map;
-};
-
-/** Runs clock maths, turning a calendar that does not cover a year into the case error naming it. */
-const withCoverage = <T>(calendar: string, run: () => T): T => {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof CalendarCoverageError)
-      throw new AppError('cases.calendar_not_covering', { calendar, year: error.year });
-    throw error;
-  }
-};
-
-const toSlaEvents = (rows: Array<{ kind: string; at: string }>): SlaEvent[] =>
-  rows.map((r) => ({ kind: r.kind, at: Date.parse(r.at) }));
-
-/** The stored form of a computed clock (case_clocks). */
-export const clockRowOf = (caseId: number, c: ClockState) => ({
-  caseId,
-  clockKey: c.key,
-  cycle: c.cycle,
-  limitText: c.limitText,
-  state: c.state,
-  startedAt: c.startedAt.toISOString(),
-  dueAt: c.dueAt.toISOString(),
-  atRiskAt: c.atRiskAt.toISOString(),
-  stoppedAt: c.stoppedAt?.toISOString() ?? null,
-  pausedMs: c.pausedMs,
-});
-
-/**
- * Recomputes the clocks of a case from its events and stores them with the case's next due
- * time, breach flag and resolution time. Called in every transaction that changes a case.
- */
-export const refreshClocks = async (
-  tx: Executor,
-  row: CaseRow,
-  type: LoadedCaseType,
-  now: Date,
-): Promise<ClockState[]> => {
-  const events = toSlaEvents(await casesRepo.listEvents(tx, row.id));
-  const calendars = await calendarsOf(tx, type.definition);
-  const calendarOf = (code: string) => calendars.get(code)!;
-  const clocks = withCoverage(type.definition.calendar, () =>
-    computeClocks({
-      type: type.definition,
-      categoryKey: row.categoryKey,
-      priorityKey: row.priorityKey,
-      events,
-      calendarOf,
-      now: now.getTime(),
-    }),
-  );
-  await casesRepo.replaceClocks(
-    tx,
-    row.id,
-    clocks.map((c) => clockRowOf(row.id, c)),
-  );
-  // Paused clocks are not due while paused: they join the overdue list again when resumed.
-  const running = clocks.filter((c) => c.state === 'running');
-  const nextDue = running.reduce<Date | null>((min, c) => (!min || c.dueAt < min ? c.dueAt : min), null);
-  await casesRepo.updateCase(tx, row.id, {
-    nextDueAt: nextDue?.toISOString() ?? null,
-    breached: clocks.some((c) => c.state === 'breached') ? 1 : 0,
-    resolutionWorkingMs: withCoverage(type.definition.calendar, () =>
-      resolutionWorkingMs({ events, calendar: calendarOf(type.definition.calendar) }),
-    ),
-  });
-  return clocks;
 };
 
 type EventInput = {
@@ -171,83 +95,6 @@ const auditView = (row: CaseRow) => ({
   reasonCode: row.reasonCode,
   reopenCount: row.reopenCount,
 });
-
-const requireCategory = (type: LoadedCaseType, key: string) => {
-  if (!findNode(type.definition.categories, key))
-    throw new AppError('cases.unknown_category', { caseType: type.key, key, field: 'category' });
-};
-const requirePriority = (type: LoadedCaseType, key: string) => {
-  if (!type.definition.priorities.some((p) => p.key === key))
-    throw new AppError('cases.unknown_priority', { caseType: type.key, key, field: 'priority' });
-};
-const requireReason = (type: LoadedCaseType, key: string | undefined) => {
-  if (key !== undefined && !findNode(type.definition.reasons, key))
-    throw new AppError('cases.unknown_reason', { caseType: type.key, key, field: 'reasonCode' });
-};
-
-/** Checks and normalises the type's custom fields: required ones present, each of its type, no unknown keys. */
-export const validateFields = (
-  type: LoadedCaseType,
-  fields: Record<string, unknown>,
-): Record<string, unknown> => {
-  const definitions = new Map(type.definition.fields.map((f) => [f.key, f]));
-  for (const key of Object.keys(fields))
-    if (!definitions.has(key))
-      throw new AppError('cases.field_invalid', { field: `fields.${key}`, problem: 'unknown field' });
-  const out: Record<string, unknown> = {};
-  for (const f of type.definition.fields) {
-    const value = fields[f.key];
-    const field = `fields.${f.key}`;
-    if (value === undefined || value === null || value === '') {
-      if (f.required) throw new AppError('cases.field_invalid', { field, problem: 'required' });
-      continue;
-    }
-    const bad = (problem: string) => new AppError('cases.field_invalid', { field, problem });
-    switch (f.type) {
-      case 'text':
-      case 'textarea':
-        if (typeof value !== 'string') throw bad('expected text');
-        if (value.length > (f.type === 'text' ? 200 : 5000)) throw bad('too long');
-        break;
-      case 'number':
-        if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('expected a number');
-        break;
-      case 'boolean':
-        if (typeof value !== 'boolean') throw bad('expected true or false');
-        break;
-      case 'date':
-        if (
-          typeof value !== 'string' ||
-          !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-          Number.isNaN(Date.parse(value))
-        )
-          throw bad('expected a date YYYY-MM-DD');
-        break;
-      case 'select':
-        if (!f.options?.some((o) => o.value === value))
-          throw bad(`expected one of ${f.options?.map((o) => o.value).join(', ')}`);
-        break;
-    }
-    out[f.key] = value;
-  }
-  return out;
-};
-
-/** An assignee must be an active user who may handle cases somewhere. */
-const requireAssignee = async (db: Executor, userId: number) => {
-  const facts = (await describeUsers({ userIds: [userId] }, { db })).get(userId);
-  const mayHandle =
-    facts?.active &&
-    scopeRoots({ kind: 'user', userId, name: facts.displayName, grants: facts.grants }, 'cases.write')
-      .length > 0;
-  if (!facts || !mayHandle) throw new AppError('cases.assignee_invalid', { userId, field: 'assigneeUserId' });
-  return facts;
-};
-
-const requireDispatchOn = async (db: Executor, actor: Actor, unitId: number, field: string) => {
-  if (!(await isUnitInScope({ unitId, roots: scopeRoots(actor, 'cases.dispatch') }, { db })))
-    throw new AppError('cases.not_allowed', { action: 'assign', allowedBy: 'dispatcher', field });
-};
 
 const notifyAssignee = async (
   tx: Executor,
@@ -419,17 +266,6 @@ export const drawnForCallback = (caseId: number, cycle: number, share: number): 
   if (share <= 0) return false;
   const digest = createHash('sha256').update(`${caseId}:${cycle}`).digest();
   return digest.readUInt32BE(0) / 2 ** 32 < share;
-};
-
-/** Reason code and feedback the type demands before a case may be resolved or closed. */
-const requireOutcome = (
-  type: LoadedCaseType,
-  outcome: { reasonCode: string | null; feedback: string | null },
-) => {
-  if (type.definition.closing.requireReason && !outcome.reasonCode)
-    throw new AppError('cases.outcome_required', { field: 'reasonCode' });
-  if (type.definition.closing.requireFeedback && !outcome.feedback?.trim())
-    throw new AppError('cases.outcome_required', { field: 'feedback' });
 };
 
 type LockedCase = { row: CaseRow; type: LoadedCaseType; roles: Role[] };

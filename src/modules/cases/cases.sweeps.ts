@@ -9,7 +9,8 @@ import { usersWithRoleOn } from '../org/users.service.js';
 import type { EscalationLevel } from './case-type.schema.js';
 import type { LoadedCaseType } from './case-types.service.js';
 import { caseTypeById } from './case-types.service.js';
-import { calendarsOf, transitionCase } from './cases.service.js';
+import { calendarsOf } from './case-clocks.service.js';
+import { transitionCase } from './cases.service.js';
 
 /*
  * Reminders and escalations of SLA clocks, as a sweep. Each notice is keyed by a row in

@@ -1,0 +1,98 @@
+import type { Actor } from '../../platform/access.js';
+import { scopeRoots } from '../../platform/access.js';
+import type { Executor } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { isUnitInScope } from '../org/units.service.js';
+import { describeUsers } from '../org/users.service.js';
+import { findNode } from './case-type.schema.js';
+import type { LoadedCaseType } from './case-types.service.js';
+
+/* The checks a case's input must pass against its type and the organisation; each throws the code naming the field. */
+
+export const requireCategory = (type: LoadedCaseType, key: string) => {
+  if (!findNode(type.definition.categories, key))
+    throw new AppError('cases.unknown_category', { caseType: type.key, key, field: 'category' });
+};
+export const requirePriority = (type: LoadedCaseType, key: string) => {
+  if (!type.definition.priorities.some((p) => p.key === key))
+    throw new AppError('cases.unknown_priority', { caseType: type.key, key, field: 'priority' });
+};
+export const requireReason = (type: LoadedCaseType, key: string | undefined) => {
+  if (key !== undefined && !findNode(type.definition.reasons, key))
+    throw new AppError('cases.unknown_reason', { caseType: type.key, key, field: 'reasonCode' });
+};
+
+/** Checks and normalises the type's custom fields: required ones present, each of its type, no unknown keys. */
+export const validateFields = (
+  type: LoadedCaseType,
+  fields: Record<string, unknown>,
+): Record<string, unknown> => {
+  const definitions = new Map(type.definition.fields.map((f) => [f.key, f]));
+  for (const key of Object.keys(fields))
+    if (!definitions.has(key))
+      throw new AppError('cases.field_invalid', { field: `fields.${key}`, problem: 'unknown field' });
+  const out: Record<string, unknown> = {};
+  for (const f of type.definition.fields) {
+    const value = fields[f.key];
+    const field = `fields.${f.key}`;
+    if (value === undefined || value === null || value === '') {
+      if (f.required) throw new AppError('cases.field_invalid', { field, problem: 'required' });
+      continue;
+    }
+    const bad = (problem: string) => new AppError('cases.field_invalid', { field, problem });
+    switch (f.type) {
+      case 'text':
+      case 'textarea':
+        if (typeof value !== 'string') throw bad('expected text');
+        if (value.length > (f.type === 'text' ? 200 : 5000)) throw bad('too long');
+        break;
+      case 'number':
+        if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('expected a number');
+        break;
+      case 'boolean':
+        if (typeof value !== 'boolean') throw bad('expected true or false');
+        break;
+      case 'date':
+        if (
+          typeof value !== 'string' ||
+          !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+          Number.isNaN(Date.parse(value))
+        )
+          throw bad('expected a date YYYY-MM-DD');
+        break;
+      case 'select':
+        if (!f.options?.some((o) => o.value === value))
+          throw bad(`expected one of ${f.options?.map((o) => o.value).join(', ')}`);
+        break;
+    }
+    out[f.key] = value;
+  }
+  return out;
+};
+
+/** An assignee must be an active user who may handle cases somewhere. */
+export const requireAssignee = async (db: Executor, userId: number) => {
+  const facts = (await describeUsers({ userIds: [userId] }, { db })).get(userId);
+  const mayHandle =
+    facts?.active &&
+    scopeRoots({ kind: 'user', userId, name: facts.displayName, grants: facts.grants }, 'cases.write')
+      .length > 0;
+  if (!facts || !mayHandle) throw new AppError('cases.assignee_invalid', { userId, field: 'assigneeUserId' });
+  return facts;
+};
+
+export const requireDispatchOn = async (db: Executor, actor: Actor, unitId: number, field: string) => {
+  if (!(await isUnitInScope({ unitId, roots: scopeRoots(actor, 'cases.dispatch') }, { db })))
+    throw new AppError('cases.not_allowed', { action: 'assign', allowedBy: 'dispatcher', field });
+};
+
+/** Reason code and feedback the type demands before a case may be resolved or closed. */
+export const requireOutcome = (
+  type: LoadedCaseType,
+  outcome: { reasonCode: string | null; feedback: string | null },
+) => {
+  if (type.definition.closing.requireReason && !outcome.reasonCode)
+    throw new AppError('cases.outcome_required', { field: 'reasonCode' });
+  if (type.definition.closing.requireFeedback && !outcome.feedback?.trim())
+    throw new AppError('cases.outcome_required', { field: 'feedback' });
+};
