@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../platform/package-info.js';
 import { auditCommand } from './audit.command.js';
 import { demoCommand } from './demo.command.js';
+import { importCommand } from './import.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { serveCommand } from './serve.command.js';
 import { userCommand } from './user.command.js';
@@ -20,6 +21,7 @@ program.addCommand(migrateCommand());
 program.addCommand(userCommand());
 program.addCommand(auditCommand());
 program.addCommand(demoCommand());
+program.addCommand(importCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -18,6 +18,12 @@ import {
   revealCustomerContact,
   updateCustomer,
 } from './customers.service.js';
+import {
+  customerImportLimits,
+  importCustomers,
+  ZCustomerImportResult,
+  ZImportCustomersQuery,
+} from './customers-import.service.js';
 
 /** Customers under /api/v1: validate, call the service, nothing else. */
 export const customersRoutes = (ctx: AppContext) => async (root: FastifyInstance) => {
@@ -67,4 +73,36 @@ export const customersRoutes = (ctx: AppContext) => async (root: FastifyInstance
     },
     async (req) => revealCustomerContact({ customerId: req.params.id }, depsOf(ctx, req)),
   );
+  // The CSV as the raw body, in its own scope so that the text/csv parser touches no other route;
+  // it is the scope's only parser, so any other body is 400 request.unsupported_media_type. The
+  // body limit is twice the file limit, so a file just over it gets the import's own error.
+  await app.register(async (scope) => {
+    const bodyLimit = customerImportLimits.maxBytes * 2;
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/customers/import',
+      {
+        bodyLimit,
+        schema: {
+          ...customers,
+          summary:
+            'Import customers from a CSV file sent as the raw body (text/csv, UTF-8, header row; ≤ 10 MB, 100,000 rows)',
+          querystring: ZImportCustomersQuery,
+          response: { 200: ZCustomerImportResult },
+        },
+      },
+      async (req) =>
+        importCustomers(
+          {
+            csv: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+            mode: req.query.mode,
+            defaultUnitId: req.query.defaultUnitId,
+          },
+          depsOf(ctx, req),
+        ),
+    );
+  });
 };
