@@ -2,6 +2,7 @@ import { Drawer, Form } from 'antd';
 import type { FormInstance, FormProps } from 'antd';
 import type { ReactNode } from 'react';
 import { FormActions } from './form-actions';
+import { ResetOnOpen } from './reset-on-open';
 
 export type FormDrawerProps<Values> = Pick<FormProps<Values>, 'initialValues'> & {
   open: boolean;
@@ -48,6 +49,7 @@ export const FormDrawer = <Values,>({
       preserve={false}
       {...formProps}
     >
+      <ResetOnOpen form={form} />
       {children}
       <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
     </Form>

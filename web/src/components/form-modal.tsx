@@ -2,6 +2,7 @@ import { Form, Modal } from 'antd';
 import type { FormInstance, FormProps } from 'antd';
 import type { ReactNode } from 'react';
 import { FormActions } from './form-actions';
+import { ResetOnOpen } from './reset-on-open';
 
 export type FormModalProps<Values> = Pick<FormProps<Values>, 'initialValues' | 'requiredMark' | 'style'> & {
   open: boolean;
@@ -46,6 +47,7 @@ export const FormModal = <Values,>({
       preserve={false}
       {...formProps}
     >
+      <ResetOnOpen form={form} />
       {children}
       <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
     </Form>
