@@ -27,6 +27,10 @@ const openSqlite = (file: string) => {
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
   handle.pragma('synchronous = NORMAL');
+  // Planner statistics, as SQLite advises for long-lived connections: without them the figures
+  // queries picked a poor index on a large database (docs/benchmarks.md). Bounded, so quick.
+  handle.pragma('analysis_limit = 400');
+  handle.pragma('optimize = 0x10002');
   return handle;
 };
 
