@@ -4,6 +4,7 @@ import type { Executor } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { unitNames } from '../org/units.service.js';
+import { userNames } from '../org/users.service.js';
 import { unitCondition } from '../org/scope.js';
 import { findNode } from './case-type.schema.js';
 import type { LoadedCaseType } from './case-types.service.js';
@@ -187,8 +188,7 @@ export const loadContext = async (db: Executor): Promise<Context> => {
   const typeRows = await db.selectFrom('caseTypes').select('id').execute();
   const types = new Map<number, LoadedCaseType>();
   for (const { id } of typeRows) types.set(id, await caseTypeById(db, id));
-  const users = await db.selectFrom('users').select(['id', 'displayName']).execute();
-  return { types, units: await unitNames({ db }), users: new Map(users.map((u) => [u.id, u.displayName])) };
+  return { types, units: await unitNames({ db }), users: await userNames({}, { db }) };
 };
 
 export const typeIdOf = async (db: Executor, key: string | undefined) => {

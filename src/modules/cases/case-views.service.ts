@@ -5,7 +5,8 @@ import type { Deps } from '../../platform/deps.js';
 import { AppError, isAppError } from '../../platform/errors/app-error.js';
 import { messageOf } from '../../platform/errors/catalog.js';
 import { isUnitInScope, unitNames } from '../org/units.service.js';
-import { findUsersWithRoles } from '../org/users.service.js';
+import { findUsersWithRoles, userNames } from '../org/users.service.js';
+import { customerNames } from '../customers/customers.service.js';
 import { unitCondition } from '../org/scope.js';
 import type { TreeNode } from './case-type.schema.js';
 import { findNode } from './case-type.schema.js';
@@ -83,19 +84,10 @@ const loadLookups = async (db: Executor, rows: CaseRow[]): Promise<Lookups> => {
   const customerIds = [...new Set(rows.map((r) => r.customerId).filter((x): x is number => x !== null))];
   const [units, users, customers] = await Promise.all([
     unitNames({ db }),
-    userIds.length
-      ? db.selectFrom('users').select(['id', 'displayName']).where('id', 'in', userIds).execute()
-      : [],
-    customerIds.length
-      ? db.selectFrom('customers').select(['id', 'name']).where('id', 'in', customerIds).execute()
-      : [],
+    userNames({ userIds }, { db }),
+    customerNames({ customerIds }, { db }),
   ]);
-  return {
-    types,
-    units,
-    users: new Map(users.map((u) => [u.id, u.displayName])),
-    customers: new Map(customers.map((c) => [c.id, c.name])),
-  };
+  return { types, units, users, customers };
 };
 
 const userRef = (lookups: Lookups, id: number | null) =>
@@ -142,12 +134,11 @@ export const getCase = async ({ caseId }: { caseId: number }, { db, clock, actor
     rolesOn(db, row, actor),
   ]);
   const type = lookups.types.get(row.caseTypeId)!;
-  const callbackUsers = await db
-    .selectFrom('users')
-    .select(['id', 'displayName'])
-    .where('id', 'in', [0, ...callbacks.flatMap((c) => (c.recordedByUserId ? [c.recordedByUserId] : []))])
-    .execute();
-  for (const u of callbackUsers) lookups.users.set(u.id, u.displayName);
+  const callbackUsers = await userNames(
+    { userIds: callbacks.flatMap((c) => (c.recordedByUserId ? [c.recordedByUserId] : [])) },
+    { db },
+  );
+  for (const [id, name] of callbackUsers) lookups.users.set(id, name);
   const canCallback =
     row.status === 'resolved' &&
     callbacks.some((c) => c.status === 'pending') &&

@@ -1,3 +1,4 @@
+import type { Executor } from '../../platform/db/database.js';
 import type { ScopeRoots } from '../../platform/access.js';
 import { requirePermission, scopeRoots } from '../../platform/access.js';
 import type { Deps } from '../../platform/deps.js';
@@ -238,4 +239,18 @@ export const deleteCustomer = async (
     );
     await customersRepo.deleteCustomer(tx, customerId);
   });
+};
+
+/** Customer names by id (no contact data), for other modules' lists of things about customers. */
+export const customerNames = async (
+  { customerIds }: { customerIds: readonly number[] },
+  { db }: { db: Executor },
+): Promise<Map<number, string>> => {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('customers')
+    .select(['id', 'name'])
+    .where('id', 'in', [...new Set(customerIds)])
+    .execute();
+  return new Map(rows.map((c) => [c.id, c.name]));
 };

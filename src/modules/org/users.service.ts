@@ -363,3 +363,14 @@ export const findUsersWithRoles = async (
     );
   return query.orderBy('users.displayName').orderBy('users.id').limit(limit).execute();
 };
+
+/** Display names by user id, for other modules' lists; all users when no ids are given. */
+export const userNames = async (
+  { userIds }: { userIds?: readonly number[] },
+  { db }: { db: Executor },
+): Promise<Map<number, string>> => {
+  if (userIds && userIds.length === 0) return new Map();
+  let query = db.selectFrom('users').select(['id', 'displayName']);
+  if (userIds) query = query.where('id', 'in', [...new Set(userIds)]);
+  return new Map((await query.execute()).map((u) => [u.id, u.displayName]));
+};
