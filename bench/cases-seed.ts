@@ -21,12 +21,9 @@ import type { WorkingCalendar } from '../src/modules/calendar/working-time.js';
 import type { LoadedCaseType } from '../src/modules/cases/case-types.service.js';
 import { caseTypeForInput } from '../src/modules/cases/case-types.service.js';
 import { refreshClocks } from '../src/modules/cases/case-clocks.service.js';
-import {
-  createCase,
-  drawnForCallback,
-  recordCallback,
-  transitionCase,
-} from '../src/modules/cases/cases.service.js';
+import { recordCallback } from '../src/modules/cases/case-callbacks.service.js';
+import { drawnForCallback } from '../src/modules/cases/callback-policy.js';
+import { createCase, transitionCase } from '../src/modules/cases/cases.service.js';
 import type { TransitionInput } from '../src/modules/cases/cases.schema.js';
 import type { CaseAction, CaseStatus } from '../src/modules/cases/lifecycle.js';
 import { isOpenStatus, planTransition } from '../src/modules/cases/lifecycle.js';

@@ -4,7 +4,7 @@ import type { Deps } from '../../platform/deps.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { recordAudit } from '../audit/audit.service.js';
 import * as casesRepo from './cases.repo.js';
-import { visibilityOf } from './cases.service.js';
+import { visibilityOf } from './case-access.js';
 
 /*
  * Attachments are stored in the database (one file to back up, one transaction with the event).

@@ -37,13 +37,8 @@ import {
   ZTallyQuery,
   ZTransitionInput,
 } from './cases.schema.js';
-import {
-  commentOnCase,
-  createCase,
-  reclassifyCase,
-  recordCallback,
-  transitionCase,
-} from './cases.service.js';
+import { recordCallback } from './case-callbacks.service.js';
+import { commentOnCase, createCase, reclassifyCase, transitionCase } from './cases.service.js';
 
 /** Case types, cases, their events, callbacks, attachments and figures under /api/v1. */
 export const casesRoutes = (ctx: AppContext) => async (root: FastifyInstance) => {

@@ -7,7 +7,8 @@ import { manualClock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import { figuresOfCases } from './case-figures.service.js';
 import { getCase, listCaseEvents, listCases } from './case-views.service.js';
-import { reclassifyCase, recordCallback, transitionCase } from './cases.service.js';
+import { recordCallback } from './case-callbacks.service.js';
+import { reclassifyCase, transitionCase } from './cases.service.js';
 import type { TransitionInput } from './cases.schema.js';
 
 const local = (text: string) => new Date(`${text}+08:00`);

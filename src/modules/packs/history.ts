@@ -11,7 +11,8 @@ import type { CaseTypeDefinition, ClockEvent } from '../cases/case-type.schema.j
 import { limitsFor } from '../cases/case-type.schema.js';
 import { getCase } from '../cases/case-views.service.js';
 import type { TransitionInput } from '../cases/cases.schema.js';
-import { createCase, reclassifyCase, recordCallback, transitionCase } from '../cases/cases.service.js';
+import { recordCallback } from '../cases/case-callbacks.service.js';
+import { createCase, reclassifyCase, transitionCase } from '../cases/cases.service.js';
 import { runCaseEscalations } from '../cases/cases.sweeps.js';
 import type { CaseStatus } from '../cases/lifecycle.js';
 import { describeUsers } from '../org/users.service.js';
