@@ -1,5 +1,5 @@
 import { CheckOutlined, ExportOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Flex, Segmented, Tag, Tooltip, Typography } from 'antd';
+import { Badge, Button, Card, Flex, Segmented, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -19,6 +19,7 @@ import { PageHeader } from '../components/page-header';
 import { PagedTable } from '../components/paged-table';
 import { formatDateTime } from '../lib/format';
 import { useFeedback } from '../lib/use-feedback';
+import { IconAction } from '../components/icon-action';
 
 const DEFAULT_PAGE_SIZE = 20;
 
@@ -138,28 +139,20 @@ export const InboxPage = () => {
       render: (_v, item) => (
         <Flex gap={2} onClick={(e) => e.stopPropagation()}>
           {item.readAt === null && (
-            <Tooltip title={t('notifications.inbox.markRead')}>
-              <Button
-                type="text"
-                size="small"
-                icon={<CheckOutlined />}
-                aria-label={t('notifications.inbox.markRead')}
-                onClick={() => markRead.mutate(item)}
-                data-testid="inbox-mark-read"
-              />
-            </Tooltip>
+            <IconAction
+              title={t('notifications.inbox.markRead')}
+              icon={<CheckOutlined />}
+              onClick={() => markRead.mutate(item)}
+              testId="inbox-mark-read"
+            />
           )}
           {item.link && (
-            <Tooltip title={t('notifications.inbox.open')}>
-              <Button
-                type="text"
-                size="small"
-                icon={<ExportOutlined />}
-                aria-label={t('notifications.inbox.open')}
-                onClick={() => openItem(item)}
-                data-testid="inbox-open"
-              />
-            </Tooltip>
+            <IconAction
+              title={t('notifications.inbox.open')}
+              icon={<ExportOutlined />}
+              onClick={() => openItem(item)}
+              testId="inbox-open"
+            />
           )}
         </Flex>
       ),

@@ -60,6 +60,7 @@ import { useFeedback } from '../lib/use-feedback';
 import { useFormSave } from '../lib/use-form-save';
 import { useSticky } from '../lib/use-sticky';
 import { useUnitMap } from '../lib/use-units';
+import { IconAction } from '../components/icon-action';
 
 type FormMode = { type: 'create' } | { type: 'edit'; endpoint: WebhookEndpoint };
 
@@ -476,16 +477,12 @@ export const WebhooksPage = () => {
               data-testid="webhook-test"
             />
           </Tooltip>
-          <Tooltip title={t('notifications.webhooks.deliveries')}>
-            <Button
-              type="text"
-              size="small"
-              icon={<UnorderedListOutlined />}
-              aria-label={t('notifications.webhooks.deliveries')}
-              onClick={() => setDeliveriesOf(endpoint)}
-              data-testid="webhook-deliveries-open"
-            />
-          </Tooltip>
+          <IconAction
+            title={t('notifications.webhooks.deliveries')}
+            icon={<UnorderedListOutlined />}
+            onClick={() => setDeliveriesOf(endpoint)}
+            testId="webhook-deliveries-open"
+          />
           <Tooltip title={t('common.edit')}>
             <Button
               type="text"
@@ -496,17 +493,13 @@ export const WebhooksPage = () => {
               data-testid="webhook-edit"
             />
           </Tooltip>
-          <Tooltip title={t('common.delete')}>
-            <Button
-              type="text"
-              size="small"
-              danger
-              icon={<DeleteOutlined />}
-              aria-label={t('common.delete')}
-              onClick={() => confirmDelete(endpoint)}
-              data-testid="webhook-delete"
-            />
-          </Tooltip>
+          <IconAction
+            title={t('common.delete')}
+            icon={<DeleteOutlined />}
+            danger
+            onClick={() => confirmDelete(endpoint)}
+            testId="webhook-delete"
+          />
         </Flex>
       ),
     },

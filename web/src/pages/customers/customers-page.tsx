@@ -21,6 +21,7 @@ import { CustomerFormDrawer } from './customer-form-drawer';
 import type { CustomerFormMode } from './customer-form-drawer';
 import { CustomerPhones } from './customer-phones';
 import { CustomerTags } from './customer-tags';
+import { IconAction } from '../../components/icon-action';
 
 const DEFAULT_PAGE_SIZE = 20;
 
@@ -131,16 +132,12 @@ export const CustomersPage = () => {
       render: (_v, customer) => (
         <Flex gap={2}>
           {canHistory && (
-            <Tooltip title={t('org.history')}>
-              <Button
-                type="text"
-                size="small"
-                icon={<HistoryOutlined />}
-                aria-label={t('org.history')}
-                onClick={() => setHistory(customerHistory(customer))}
-                data-testid="customer-history"
-              />
-            </Tooltip>
+            <IconAction
+              title={t('org.history')}
+              icon={<HistoryOutlined />}
+              onClick={() => setHistory(customerHistory(customer))}
+              testId="customer-history"
+            />
           )}
           {canWrite && (
             <>
@@ -154,17 +151,13 @@ export const CustomersPage = () => {
                   data-testid="customer-edit"
                 />
               </Tooltip>
-              <Tooltip title={t('common.delete')}>
-                <Button
-                  type="text"
-                  size="small"
-                  danger
-                  icon={<DeleteOutlined />}
-                  aria-label={t('common.delete')}
-                  onClick={() => confirmDelete(customer)}
-                  data-testid="customer-delete"
-                />
-              </Tooltip>
+              <IconAction
+                title={t('common.delete')}
+                icon={<DeleteOutlined />}
+                danger
+                onClick={() => confirmDelete(customer)}
+                testId="customer-delete"
+              />
             </>
           )}
         </Flex>

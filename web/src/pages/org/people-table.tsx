@@ -1,5 +1,5 @@
 import { DeleteOutlined, EditOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Switch, Tooltip, Typography } from 'antd';
+import { Button, Card, Flex, Switch, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -11,6 +11,7 @@ import { PagedTable } from '../../components/paged-table';
 import { SearchInput } from '../../components/search-input';
 import { useConfirmDelete } from '../../lib/use-confirm-delete';
 import { unitDisplayName } from '../../lib/unit-tree';
+import { IconAction } from '../../components/icon-action';
 
 type Props = {
   unit: Unit;
@@ -93,39 +94,27 @@ export const PeopleTable = ({ unit, canWrite, onAdd, onEdit, onHistory }: Props)
       fixed: 'right',
       render: (_v, person) => (
         <Flex gap={2}>
-          <Tooltip title={t('org.history')}>
-            <Button
-              type="text"
-              size="small"
-              icon={<HistoryOutlined />}
-              aria-label={t('org.history')}
-              onClick={() => onHistory(person)}
-              data-testid="person-history"
-            />
-          </Tooltip>
+          <IconAction
+            title={t('org.history')}
+            icon={<HistoryOutlined />}
+            onClick={() => onHistory(person)}
+            testId="person-history"
+          />
           {canWrite && (
             <>
-              <Tooltip title={t('common.edit')}>
-                <Button
-                  type="text"
-                  size="small"
-                  icon={<EditOutlined />}
-                  aria-label={t('common.edit')}
-                  onClick={() => onEdit(person)}
-                  data-testid="person-edit"
-                />
-              </Tooltip>
-              <Tooltip title={t('common.delete')}>
-                <Button
-                  type="text"
-                  size="small"
-                  danger
-                  icon={<DeleteOutlined />}
-                  aria-label={t('common.delete')}
-                  onClick={() => confirmDelete(person)}
-                  data-testid="person-delete"
-                />
-              </Tooltip>
+              <IconAction
+                title={t('common.edit')}
+                icon={<EditOutlined />}
+                onClick={() => onEdit(person)}
+                testId="person-edit"
+              />
+              <IconAction
+                title={t('common.delete')}
+                icon={<DeleteOutlined />}
+                danger
+                onClick={() => confirmDelete(person)}
+                testId="person-delete"
+              />
             </>
           )}
         </Flex>
