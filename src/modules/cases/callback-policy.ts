@@ -4,6 +4,7 @@ import { workingCalendarByCode } from '../calendar/calendar-clock.service.js';
 import { addWorkingTime, parseDuration } from '../calendar/working-time.js';
 import type { LoadedCaseType } from './case-types.service.js';
 import type { CaseRow } from './cases.repo.js';
+import * as casesRepo from './cases.repo.js';
 import { withCoverage } from './case-clocks.service.js';
 
 /* The callback (回访) a resolution opens under the case type's policy. */
@@ -25,20 +26,16 @@ export const openCallbackFor = async (tx: Executor, row: CaseRow, type: LoadedCa
   const dueAt = withCoverage(type.definition.calendar, () =>
     addWorkingTime({ calendar, start: now, duration: parseDuration(policy.within) }),
   );
-  await tx
-    .insertInto('caseCallbacks')
-    .values({
-      caseId: row.id,
-      cycle,
-      dueAt: dueAt.toISOString(),
-      status: 'pending',
-      reached: null,
-      satisfaction: null,
-      comment: null,
-      recordedByUserId: null,
-      recordedAt: null,
-      createdAt: now.toISOString(),
-    })
-    .onConflict((oc) => oc.columns(['caseId', 'cycle']).doNothing())
-    .execute();
+  await casesRepo.insertCallbackIfAbsent(tx, {
+    caseId: row.id,
+    cycle,
+    dueAt: dueAt.toISOString(),
+    status: 'pending',
+    reached: null,
+    satisfaction: null,
+    comment: null,
+    recordedByUserId: null,
+    recordedAt: null,
+    createdAt: now.toISOString(),
+  });
 };

@@ -26,18 +26,14 @@ export const recordCallback = async (
     const pending = row.status === 'resolved' ? await casesRepo.pendingCallback(tx, row.id) : undefined;
     if (!pending) throw new AppError('cases.callback_not_pending', { caseId });
     const now = clock.now();
-    await tx
-      .updateTable('caseCallbacks')
-      .set({
-        status: 'done',
-        reached: input.reached ? 1 : 0,
-        satisfaction: input.reached ? (input.satisfaction ?? null) : null,
-        comment: input.comment ?? null,
-        recordedByUserId: actor.userId,
-        recordedAt: now.toISOString(),
-      })
-      .where('id', '=', pending.id)
-      .execute();
+    await casesRepo.updateCallback(tx, pending.id, {
+      status: 'done',
+      reached: input.reached ? 1 : 0,
+      satisfaction: input.reached ? (input.satisfaction ?? null) : null,
+      comment: input.comment ?? null,
+      recordedByUserId: actor.userId,
+      recordedAt: now.toISOString(),
+    });
     const deps = { actor, clock };
     await appendEvent(
       tx,

@@ -4,7 +4,13 @@ import type { Executor } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { unitIdsUnder } from '../org/scope.js';
-import type { CaseClockTable, CaseEventTable, CaseTable } from './cases.tables.js';
+import type {
+  CaseCallbackTable,
+  CaseClockTable,
+  CaseEscalationTable,
+  CaseEventTable,
+  CaseTable,
+} from './cases.tables.js';
 
 /* Queries of the cases module: no rules, no HTTP. */
 
@@ -163,3 +169,48 @@ export const insertCases = async (tx: Executor, rows: Array<Insertable<CaseTable
   }
   return ids;
 };
+
+/** Inserts an escalation key; true when this call inserted it, false when it was there already. */
+export const insertEscalationIfAbsent = async (db: Executor, values: Insertable<CaseEscalationTable>) => {
+  const result = await db
+    .insertInto('caseEscalations')
+    .values(values)
+    .onConflict((oc) => oc.columns(['caseId', 'clockKey', 'cycle', 'level']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+};
+
+/** Open cases' running clocks that are at risk, or near or past due. */
+export const listEscalationCandidates = (db: Executor, until: string) =>
+  db
+    .selectFrom('caseClocks')
+    .innerJoin('cases', 'cases.id', 'caseClocks.caseId')
+    .select([
+      'cases.id as caseId',
+      'cases.caseTypeId',
+      'cases.unitId',
+      'cases.title',
+      'cases.assigneeUserId',
+      'cases.registrantUserId',
+      'caseClocks.clockKey',
+      'caseClocks.cycle',
+      'caseClocks.dueAt',
+      'caseClocks.atRiskAt',
+    ])
+    .where('cases.isOpen', '=', 1)
+    .where('caseClocks.stoppedAt', 'is', null)
+    .where('caseClocks.state', '=', 'running') // a paused clock is not late while it waits
+    .where((eb) => eb.or([eb('caseClocks.atRiskAt', '<=', until), eb('caseClocks.dueAt', '<=', until)]))
+    .orderBy('caseClocks.dueAt')
+    .execute();
+
+/** Opens a callback unless the case has one for this cycle already. */
+export const insertCallbackIfAbsent = (db: Executor, values: Insertable<CaseCallbackTable>) =>
+  db
+    .insertInto('caseCallbacks')
+    .values(values)
+    .onConflict((oc) => oc.columns(['caseId', 'cycle']).doNothing())
+    .execute();
+
+export const updateCallback = (db: Executor, id: number, values: Updateable<CaseCallbackTable>) =>
+  db.updateTable('caseCallbacks').set(values).where('id', '=', id).execute();

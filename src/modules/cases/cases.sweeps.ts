@@ -11,6 +11,7 @@ import type { LoadedCaseType } from './case-types.service.js';
 import { caseTypeById } from './case-types.service.js';
 import { calendarsOf } from './case-clocks.service.js';
 import { transitionCase } from './cases.service.js';
+import * as casesRepo from './cases.repo.js';
 
 /*
  * Reminders and escalations of SLA clocks, as a sweep. Each notice is keyed by a row in
@@ -36,14 +37,14 @@ type Candidate = {
 };
 
 /** Claims a notice: true when this call inserted the key (and so must notify), false when it existed. */
-const claim = async (tx: Executor, c: Candidate, level: number, now: Date): Promise<boolean> => {
-  const result = await tx
-    .insertInto('caseEscalations')
-    .values({ caseId: c.caseId, clockKey: c.clockKey, cycle: c.cycle, level, firedAt: now.toISOString() })
-    .onConflict((oc) => oc.columns(['caseId', 'clockKey', 'cycle', 'level']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-};
+const claim = (tx: Executor, c: Candidate, level: number, now: Date): Promise<boolean> =>
+  casesRepo.insertEscalationIfAbsent(tx, {
+    caseId: c.caseId,
+    clockKey: c.clockKey,
+    cycle: c.cycle,
+    level,
+    firedAt: now.toISOString(),
+  });
 
 const recipientsOf = async (tx: Executor, c: Candidate, targets: EscalationLevel['notify']) => {
   const ids = new Set<number>();
@@ -70,30 +71,6 @@ const clockName = (type: LoadedCaseType, key: string) => {
   return { zh: clock?.name ?? key, en: clock?.nameEn ?? clock?.name ?? key };
 };
 
-/** Open cases' running clocks that are at risk, or near or past due. */
-const candidates = (db: Executor, until: string) =>
-  db
-    .selectFrom('caseClocks')
-    .innerJoin('cases', 'cases.id', 'caseClocks.caseId')
-    .select([
-      'cases.id as caseId',
-      'cases.caseTypeId',
-      'cases.unitId',
-      'cases.title',
-      'cases.assigneeUserId',
-      'cases.registrantUserId',
-      'caseClocks.clockKey',
-      'caseClocks.cycle',
-      'caseClocks.dueAt',
-      'caseClocks.atRiskAt',
-    ])
-    .where('cases.isOpen', '=', 1)
-    .where('caseClocks.stoppedAt', 'is', null)
-    .where('caseClocks.state', '=', 'running') // a paused clock is not late while it waits
-    .where((eb) => eb.or([eb('caseClocks.atRiskAt', '<=', until), eb('caseClocks.dueAt', '<=', until)]))
-    .orderBy('caseClocks.dueAt')
-    .execute();
-
 export type EscalationRun = { reminders: number; escalations: number; reassigned: number };
 
 /** One pass: at-risk reminders to assignees, then every escalation level whose time has come. */
@@ -108,7 +85,10 @@ export const runCaseEscalations = async ({ db, clock }: { db: Db; clock: Clock }
     return t;
   };
   const actor = systemActor('escalation 升级');
-  for (const c of await candidates(db, new Date(now.getTime() + HORIZON_MS).toISOString())) {
+  for (const c of await casesRepo.listEscalationCandidates(
+    db,
+    new Date(now.getTime() + HORIZON_MS).toISOString(),
+  )) {
     const type = await typeOf(c.caseTypeId);
     const name = clockName(type, c.clockKey);
     const overdue = c.dueAt <= nowIso;
@@ -169,24 +149,21 @@ export const runCaseEscalations = async ({ db, clock }: { db: Db; clock: Clock }
               )
             ).find((id) => id !== c.assigneeUserId)
           : undefined;
-        await tx
-          .insertInto('caseEvents')
-          .values({
-            caseId: c.caseId,
-            kind: 'escalated',
-            at: nowIso,
-            actorUserId: null,
-            actorName: actor.name,
-            fromStatus: null,
-            toStatus: null,
-            payloadJson: JSON.stringify({
-              level: level.level,
-              clock: c.clockKey,
-              notified: recipients,
-              reassignTo: target ?? null,
-            }),
-          })
-          .execute();
+        await casesRepo.insertEvent(tx, {
+          caseId: c.caseId,
+          kind: 'escalated',
+          at: nowIso,
+          actorUserId: null,
+          actorName: actor.name,
+          fromStatus: null,
+          toStatus: null,
+          payloadJson: JSON.stringify({
+            level: level.level,
+            clock: c.clockKey,
+            notified: recipients,
+            reassignTo: target ?? null,
+          }),
+        });
         await notify(
           tx,
           {
