@@ -1,4 +1,4 @@
-// `npx tsx bench/cases.bench.ts [--cases=N] [--runs=N] [--reseed] [--explain] [--fix | --no-fix] [--verify-seed[=N]]`
+// `npx tsx bench/cases.bench.ts [--cases=N] [--runs=N] [--reseed] [--explain] [--verify-seed[=N]]`
 //
 // Issue 3, "Performance": with 1,000,000 cases in SQLite, the overdue list of one unit subtree
 // (first page) and the period figures of one unit subtree each under 100 ms, with the ratio to
@@ -9,16 +9,15 @@
 // counts) before it is timed; then service and baseline alternate, warm, `--runs` times each.
 //   --explain      EXPLAIN QUERY PLAN and the time of every statement the services run (also
 //                  printed, for the data set as migrated, when a target fails)
-//   --fix          the proposed index changes, each applied to its own copy of the data set, timed
-//                  the same way (also done when a target fails, unless --no-fix)
 //   --verify-seed  play N scripts (default 300) through the services and compare with the raw seeding
 // Timing is only meaningful on a quiet machine: stop servers and test runs first (the benchmark
 // names running Guankong servers and reports how busy the CPUs were; the CPU columns are the
 // process's own CPU time, which other work inflates much less than wall time).
-import { copyFileSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import SqliteDatabase from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteDialect } from 'kysely';
+import { reportingDayOf } from '../src/modules/cases/case-figure-days.js';
 import { figuresOfCases, quantile } from '../src/modules/cases/case-figures.service.js';
 import { listCases } from '../src/modules/cases/case-views.service.js';
 import type { Figures } from '../src/modules/cases/cases.schema.js';
@@ -186,7 +185,74 @@ const round = (x: number | null, digits = 4) =>
   x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits;
 const ratioOf = (a: number, b: number) => (b === 0 ? null : a / b);
 
-const baselineFigures = (raw: Raw) => {
+/** The countable figures, however they are counted. */
+type Counts = {
+  registered: number;
+  repeats: number;
+  resolved: number;
+  reopened: number;
+  closed: number;
+  cancelled: number;
+  onTime: Record<string, { stopped: number; met: number }>;
+  opened: number;
+  reachedOfOpened: number;
+  recorded: number;
+  reached: number;
+  satisfactionSum: number;
+  satisfactionCount: number;
+  unsatisfied: number;
+};
+const figuresParams = () => {
+  const from = new Date(figuresQuery.from).toISOString();
+  const to = new Date(figuresQuery.to).toISOString();
+  return {
+    unit: branch.unitId,
+    from,
+    to,
+    fromDay: reportingDayOf(from),
+    toDay: reportingDayOf(to),
+    now: clock.now().toISOString(),
+  };
+};
+type Params = ReturnType<typeof figuresParams>;
+
+/** The counts read from the daily rollup (case_figure_days), hand-written. */
+const rollupCounts = (raw: Raw) => {
+  const sums = raw.prepare(
+    `select metric, sum(n) as n from case_figure_days
+      where unit_id in (select descendant_id from unit_closure where ancestor_id = :unit)
+        and day >= :fromDay and day < :toDay
+      group by metric`,
+  );
+  return (params: Params): Counts => {
+    const m = new Map((sums.all(params) as Array<{ metric: string; n: number }>).map((r) => [r.metric, r.n]));
+    const onTime: Counts['onTime'] = {};
+    for (const [metric, n] of m) {
+      const clock = /^clock_stopped:(.+)$/.exec(metric);
+      if (clock) onTime[clock[1]!] = { stopped: n, met: m.get(`clock_met:${clock[1]}`) ?? 0 };
+    }
+    const get = (metric: string) => m.get(metric) ?? 0;
+    return {
+      registered: get('registered'),
+      repeats: get('repeats'),
+      resolved: get('resolved'),
+      reopened: get('reopened'),
+      closed: get('closed'),
+      cancelled: get('cancelled'),
+      onTime,
+      opened: get('callbacks_opened'),
+      reachedOfOpened: get('callbacks_opened_reached'),
+      recorded: get('callbacks_recorded'),
+      reached: get('callbacks_reached'),
+      satisfactionSum: get('satisfaction_sum'),
+      satisfactionCount: get('satisfaction_count'),
+      unsatisfied: get('unsatisfied'),
+    };
+  };
+};
+
+/** The same counts from the cases, events, clocks and callbacks themselves: the cost without the rollup. */
+const tableCounts = (raw: Raw) => {
   const counts = raw.prepare(
     `with sub(id) as (select descendant_id from unit_closure where ancestor_id = :unit)
      select
@@ -200,8 +266,7 @@ const baselineFigures = (raw: Raw) => {
        (select count(*) from cases where unit_id in sub and status = 'closed'
            and closed_at >= :from and closed_at < :to) as closed,
        (select count(*) from cases where unit_id in sub and status = 'cancelled'
-           and closed_at >= :from and closed_at < :to) as cancelled,
-       (select count(*) from cases where unit_id in sub and is_open = 1 and next_due_at < :now) as overdue_now`,
+           and closed_at >= :from and closed_at < :to) as cancelled`,
   );
   const onTime = raw.prepare(
     `select k.clock_key as key, count(*) as stopped, sum(k.state = 'met') as met
@@ -210,6 +275,53 @@ const baselineFigures = (raw: Raw) => {
         and c.unit_id in (select descendant_id from unit_closure where ancestor_id = :unit)
       group by k.clock_key`,
   );
+  const callbacks = raw.prepare(
+    `with sub(id) as (select descendant_id from unit_closure where ancestor_id = :unit)
+     select o.opened, o.reached_of_opened, r.recorded, r.reached, r.satisfaction_sum, r.satisfaction_count, r.unsatisfied
+       from (select count(*) as opened, coalesce(sum(b.reached = 1), 0) as reached_of_opened
+               from case_callbacks b join cases c on c.id = b.case_id
+              where b.created_at >= :from and b.created_at < :to and c.unit_id in sub) o,
+            (select count(*) as recorded, coalesce(sum(b.reached = 1), 0) as reached,
+                    coalesce(sum(case when b.reached = 1 then b.satisfaction end), 0) as satisfaction_sum,
+                    count(case when b.reached = 1 then b.satisfaction end) as satisfaction_count,
+                    coalesce(sum(b.reached = 1 and b.satisfaction <= 2), 0) as unsatisfied
+               from case_callbacks b join cases c on c.id = b.case_id
+              where b.status = 'done' and b.recorded_at >= :from and b.recorded_at < :to
+                and c.unit_id in sub) r`,
+  );
+  return (params: Params): Counts => {
+    const c = counts.get(params) as Record<string, number>;
+    const b = callbacks.get(params) as Record<string, number>;
+    return {
+      registered: c.registered!,
+      repeats: c.repeats!,
+      resolved: c.resolved!,
+      reopened: c.reopened!,
+      closed: c.closed!,
+      cancelled: c.cancelled!,
+      onTime: Object.fromEntries(
+        (onTime.all(params) as Array<{ key: string; stopped: number; met: number }>).map((r) => [
+          r.key,
+          { stopped: r.stopped, met: r.met },
+        ]),
+      ),
+      opened: b.opened!,
+      reachedOfOpened: b.reached_of_opened!,
+      recorded: b.recorded!,
+      reached: b.reached!,
+      satisfactionSum: b.satisfaction_sum!,
+      satisfactionCount: b.satisfaction_count!,
+      unsatisfied: b.unsatisfied!,
+    };
+  };
+};
+
+/**
+ * The figures' total hand-written in SQL: counts by `countsOf`, resolution hours (every value,
+ * for the percentiles) and the overdue count from the cases.
+ */
+const baselineFigures = (raw: Raw, countsOf: (raw: Raw) => (params: Params) => Counts) => {
+  const counts = countsOf(raw);
   const hours = raw
     .prepare(
       `select resolution_working_ms / 3600000.0 from cases
@@ -218,52 +330,37 @@ const baselineFigures = (raw: Raw) => {
         order by 1`,
     )
     .pluck();
-  const callbacks = raw.prepare(
-    `with sub(id) as (select descendant_id from unit_closure where ancestor_id = :unit)
-     select o.opened, o.reached_of_opened, r.recorded, r.reached, r.satisfaction_avg, r.unsatisfied
-       from (select count(*) as opened, coalesce(sum(b.reached = 1), 0) as reached_of_opened
-               from case_callbacks b join cases c on c.id = b.case_id
-              where b.created_at >= :from and b.created_at < :to and c.unit_id in sub) o,
-            (select count(*) as recorded, coalesce(sum(b.reached = 1), 0) as reached,
-                    avg(case when b.reached = 1 then b.satisfaction end) as satisfaction_avg,
-                    coalesce(sum(b.reached = 1 and b.satisfaction <= 2), 0) as unsatisfied
-               from case_callbacks b join cases c on c.id = b.case_id
-              where b.status = 'done' and b.recorded_at >= :from and b.recorded_at < :to
-                and c.unit_id in sub) r`,
-  );
+  const overdue = raw
+    .prepare(
+      `select count(*) from cases
+        where unit_id in (select descendant_id from unit_closure where ancestor_id = :unit)
+          and is_open = 1 and next_due_at < :now`,
+    )
+    .pluck();
   return () => {
-    const params = {
-      unit: branch.unitId,
-      from: new Date(figuresQuery.from).toISOString(),
-      to: new Date(figuresQuery.to).toISOString(),
-      now: clock.now().toISOString(),
-    };
-    const c = counts.get(params) as Record<string, number>;
+    const params = figuresParams();
+    const c = counts(params);
     const h = hours.all(params) as number[];
-    const b = callbacks.get(params) as Record<string, number | null>;
     return {
       registered: c.registered,
       resolved: c.resolved,
       closed: c.closed,
       cancelled: c.cancelled,
       onTime: Object.fromEntries(
-        (onTime.all(params) as Array<{ key: string; stopped: number; met: number }>).map((r) => [
-          r.key,
-          { stopped: r.stopped, met: r.met, rate: round(ratioOf(r.met, r.stopped)) },
-        ]),
+        Object.entries(c.onTime).map(([key, v]) => [key, { ...v, rate: round(ratioOf(v.met, v.stopped)) }]),
       ),
       resolutionHours: { count: h.length, median: round(quantile(h, 0.5)), p90: round(quantile(h, 0.9)) },
       callbacks: {
-        recorded: b.recorded,
-        reached: b.reached,
-        rate: round(ratioOf(b.reached_of_opened!, b.opened!)),
-        satisfactionAvg: round(b.satisfaction_avg ?? null),
-        unsatisfied: b.unsatisfied,
+        recorded: c.recorded,
+        reached: c.reached,
+        rate: round(ratioOf(c.reachedOfOpened, c.opened)),
+        satisfactionAvg: round(ratioOf(c.satisfactionSum, c.satisfactionCount)),
+        unsatisfied: c.unsatisfied,
       },
       reopened: c.reopened,
-      reworkRate: round(ratioOf(c.reopened!, c.resolved!)),
+      reworkRate: round(ratioOf(c.reopened, c.resolved)),
       repeats: c.repeats,
-      overdueNow: c.overdue_now,
+      overdueNow: overdue.get(params) as number,
     };
   };
 };
@@ -308,9 +405,16 @@ const checkOverdue = async (deps: Deps, raw: Raw) => {
 const checkFigures = async (deps: Deps, raw: Raw) => {
   const service: Figures = await figuresOfCases(figuresQuery, deps);
   const { key: _key, label: _label, ...total } = service.total;
-  const sql = baselineFigures(raw)();
-  if (canonical(total) !== canonical(sql))
-    throw new Error(`figures: the service and the SQL disagree\n${canonical(total)}\n${canonical(sql)}`);
+  for (const [name, countsOf] of [
+    ['the rollup', rollupCounts],
+    ['the tables', tableCounts],
+  ] as const) {
+    const sql = baselineFigures(raw, countsOf)();
+    if (canonical(total) !== canonical(sql))
+      throw new Error(
+        `figures: the service and the SQL over ${name} disagree\n${canonical(total)}\n${canonical(sql)}`,
+      );
+  }
   return total;
 };
 
@@ -404,7 +508,6 @@ const runAll = async (file: string) => {
     const overdue = await checkOverdue(deps, raw);
     const figures = await checkFigures(deps, raw);
     const overdueSql = baselineOverdue(raw);
-    const figuresSql = baselineFigures(raw);
     const rows: Row[] = [
       {
         operation: `overdue list, branch, page 1 of ${overdue.total}`,
@@ -412,7 +515,11 @@ const runAll = async (file: string) => {
       },
       {
         operation: `figures, branch, 1 month (${figures.registered} reg.)`,
-        timing: await measure(() => figuresOfCases(figuresQuery, deps), figuresSql),
+        timing: await measure(() => figuresOfCases(figuresQuery, deps), baselineFigures(raw, rollupCounts)),
+      },
+      {
+        operation: 'figures, vs SQL over the tables (no rollup)',
+        timing: await measure(() => figuresOfCases(figuresQuery, deps), baselineFigures(raw, tableCounts)),
       },
     ];
     return { rows, overdue, figures };
@@ -522,66 +629,4 @@ const failing = before.rows.some((r) => median(r.timing.service.wall) >= targetM
 if (option('explain') !== undefined || failing) {
   await explain(seeded.file, 'overdue list', (deps) => listCases(overdueQuery, deps));
   await explain(seeded.file, 'figures', (deps) => figuresOfCases(figuresQuery, deps));
-}
-
-/**
- * Changes tried on a copy of the data set (src and the migrations are not touched), each on its
- * own fresh copy: what EXPLAIN QUERY PLAN showed the figures' statements to need.
- */
-const figuresIndexes = [
-  // The clocks stopped in the period: without statistics SQLite takes state = ? on
-  // case_clocks_running_idx (state, at_risk_at) and reads every stopped clock.
-  // (state, stopped_at) replaces case_clocks_stopped_idx (stopped_at); `stopped_at is null` of
-  // the escalation sweep is served by it as well.
-  'drop index case_clocks_stopped_idx',
-  'create index case_clocks_state_stopped_idx on case_clocks (state, stopped_at)',
-  // Closed / cancelled in the period: there is no index on closed_at, so every case of the subtree is read.
-  'create index cases_unit_closed_idx on cases (unit_id, closed_at)',
-  // Callbacks opened / recorded in the period: no index on created_at or recorded_at.
-  'create index case_callbacks_created_idx on case_callbacks (created_at)',
-  'create index case_callbacks_recorded_idx on case_callbacks (status, recorded_at)',
-];
-/** The same, with the two largest of them covering (no row lookups in case_events or case_clocks). */
-const coveringIndexes = [
-  ...figuresIndexes.map((statement) =>
-    statement.startsWith('create index case_clocks_state_stopped_idx')
-      ? 'create index case_clocks_state_stopped_idx on case_clocks (state, stopped_at, case_id, clock_key)'
-      : statement,
-  ),
-  // Resolutions and reopenings in the period: read from the index alone, without the 6M-row table.
-  'drop index case_events_kind_at_idx',
-  'create index case_events_kind_at_idx on case_events (kind, at, case_id)',
-];
-const proposals: Array<{ title: string; statements: string[] }> = [
-  { title: 'ANALYZE only (planner statistics, no index)', statements: ['analyze'] },
-  { title: 'indexes for the figures', statements: figuresIndexes },
-  { title: 'indexes for the figures + ANALYZE', statements: [...figuresIndexes, 'analyze'] },
-  { title: 'covering indexes for the figures + ANALYZE', statements: [...coveringIndexes, 'analyze'] },
-];
-
-if (option('fix') !== undefined || (failing && option('no-fix') === undefined)) {
-  const copy = `${seeded.file}.fix-copy`;
-  const remove = () => {
-    for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
-  };
-  for (const proposal of proposals) {
-    remove();
-    copyFileSync(seeded.file, copy);
-    try {
-      const raw = new SqliteDatabase(copy);
-      const started = performance.now();
-      for (const statement of proposal.statements) raw.exec(statement);
-      const buildMs = performance.now() - started;
-      raw.close();
-      console.log(`\n== ${proposal.title}: ${(buildMs / 1000).toFixed(1)} s to apply on the copy`);
-      for (const statement of proposal.statements) console.log(`  ${statement};`);
-      console.log(`  file size after: ${(fileSize(copy) / 2 ** 20).toFixed(0)} MiB`);
-      const after = await runAll(copy);
-      printTable(`cases: ${proposal.title}`, after.rows);
-      if (option('explain') !== undefined)
-        await explain(copy, `figures, ${proposal.title}`, (deps) => figuresOfCases(figuresQuery, deps));
-    } finally {
-      remove();
-    }
-  }
 }

@@ -10,6 +10,7 @@ import type { LoadedCaseType } from './case-types.service.js';
 import { caseTypeForInput } from './case-types.service.js';
 import { calendarsOf, clockRowOf } from './case-clocks.service.js';
 import type { CaseClockTable, CaseEventTable } from './cases.tables.js';
+import { addFiguresOf } from './case-figure-days.js';
 import * as casesRepo from './cases.repo.js';
 import { checkRow, computeRow, indexType } from './case-import.rows.js';
 import type { Checked, ValidRow } from './case-import.rows.js';
@@ -168,7 +169,7 @@ export const importCaseHistory = async (
       }));
     const fresh = checked.filter((c) => !existing.has(c.row.externalKey));
 
-    // 5. Write: cases, then their events and clocks, in chunks.
+    // 5. Write: cases, then their events and clocks, in chunks; then their facts in the figures rollup.
     const iso = (ms: number) => new Date(ms).toISOString();
     const ids = await casesRepo.insertCases(
       tx,
@@ -240,6 +241,7 @@ export const importCaseHistory = async (
     }
     await casesRepo.insertAll(tx, 'caseEvents', events);
     await casesRepo.insertAll(tx, 'caseClocks', clocks);
+    await addFiguresOf(tx, [...ids.values()]);
 
     const result: ImportCaseHistoryResult = {
       caseType: type.key,

@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { isUnitInScope } from '../org/units.service.js';
 import { describeUsers } from '../org/users.service.js';
 import { findNode } from './case-type.schema.js';
+import type { FieldDefinition } from './case-type.schema.js';
 import type { LoadedCaseType } from './case-types.service.js';
 
 /* The checks a case's input must pass against its type and the organisation; each throws the code naming the field. */
@@ -22,21 +23,29 @@ export const requireReason = (type: LoadedCaseType, key: string | undefined) => 
     throw new AppError('cases.unknown_reason', { caseType: type.key, key, field: 'reasonCode' });
 };
 
-/** Checks and normalises the type's custom fields: required ones present, each of its type, no unknown keys. */
-export const validateFields = (
-  type: LoadedCaseType,
-  fields: Record<string, unknown>,
+/**
+ * Checks and normalises values against field definitions: required ones present (or required
+ * because another field has a value), each of its type, no unknown keys. Errors name
+ * `<prefix>.<key>`.
+ */
+export const checkFields = (
+  definitions: readonly FieldDefinition[],
+  values: Record<string, unknown>,
+  prefix: 'fields' | 'outcome',
 ): Record<string, unknown> => {
-  const definitions = new Map(type.definition.fields.map((f) => [f.key, f]));
-  for (const key of Object.keys(fields))
-    if (!definitions.has(key))
-      throw new AppError('cases.field_invalid', { field: `fields.${key}`, problem: 'unknown field' });
+  const byKey = new Map(definitions.map((f) => [f.key, f]));
+  for (const key of Object.keys(values))
+    if (!byKey.has(key))
+      throw new AppError('cases.field_invalid', { field: `${prefix}.${key}`, problem: 'unknown field' });
   const out: Record<string, unknown> = {};
-  for (const f of type.definition.fields) {
-    const value = fields[f.key];
-    const field = `fields.${f.key}`;
+  for (const f of definitions) {
+    const value = values[f.key];
+    const field = `${prefix}.${f.key}`;
     if (value === undefined || value === null || value === '') {
-      if (f.required) throw new AppError('cases.field_invalid', { field, problem: 'required' });
+      const required =
+        f.required ||
+        (f.requiredWhen !== undefined && values[f.requiredWhen.field] === f.requiredWhen.equals);
+      if (required) throw new AppError('cases.field_invalid', { field, problem: 'required' });
       continue;
     }
     const bad = (problem: string) => new AppError('cases.field_invalid', { field, problem });
@@ -70,6 +79,10 @@ export const validateFields = (
   return out;
 };
 
+/** The type's custom fields of a new case, checked and normalised. */
+export const validateFields = (type: LoadedCaseType, fields: Record<string, unknown>) =>
+  checkFields(type.definition.fields, fields, 'fields');
+
 /** An assignee must be an active user who may handle cases somewhere. */
 export const requireAssignee = async (db: Executor, userId: number) => {
   const facts = (await describeUsers({ userIds: [userId] }, { db })).get(userId);
@@ -86,13 +99,25 @@ export const requireDispatchOn = async (db: Executor, actor: Actor, unitId: numb
     throw new AppError('cases.not_allowed', { action: 'assign', allowedBy: 'dispatcher', field });
 };
 
-/** Reason code and feedback the type demands before a case may be resolved or closed. */
+/**
+ * The outcome the type demands before a case may be resolved or closed: reason code, feedback
+ * of a useful length, and the structured outcome fields (answered checked and normalised).
+ */
 export const requireOutcome = (
   type: LoadedCaseType,
-  outcome: { reasonCode: string | null; feedback: string | null },
-) => {
-  if (type.definition.closing.requireReason && !outcome.reasonCode)
+  outcome: { reasonCode: string | null; feedback: string | null; values: Record<string, unknown> },
+): Record<string, unknown> => {
+  const closing = type.definition.closing;
+  if (closing.requireReason && !outcome.reasonCode)
     throw new AppError('cases.outcome_required', { field: 'reasonCode' });
-  if (type.definition.closing.requireFeedback && !outcome.feedback?.trim())
+  const feedback = outcome.feedback?.trim() ?? '';
+  if (closing.requireFeedback && !feedback)
     throw new AppError('cases.outcome_required', { field: 'feedback' });
+  if (feedback && [...feedback].length < closing.minFeedbackLength)
+    throw new AppError('cases.feedback_too_short', {
+      field: 'feedback',
+      minLength: closing.minFeedbackLength,
+      length: [...feedback].length,
+    });
+  return checkFields(closing.outcomeFields, outcome.values, 'outcome');
 };

@@ -1,14 +1,8 @@
 import { requirePermission } from '../../platform/access.js';
 import type { Deps } from '../../platform/deps.js';
-import type { Scope } from './case-figures.service.js';
-import { factColumns, loadContext, rootCategory, scopedCases, typeIdOf } from './case-figures.service.js';
+import { startOfReportingDay } from './case-figure-days.js';
+import { factColumns, figureScope, loadContext, rootCategory, scopedCases } from './case-figures.service.js';
 import type { Tally } from './cases.schema.js';
-
-/** Local midnight of today in Asia/Shanghai, the day the tally counts. */
-const startOfDay = (now: Date) => {
-  const local = new Date(now.getTime() + 8 * 3_600_000);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 8 * 3_600_000);
-};
 
 /** The daily tally (每日盘点): open cases by owner and root cause, with what is overdue or at risk. */
 export const tallyOfCases = async (
@@ -16,15 +10,15 @@ export const tallyOfCases = async (
   { db, clock, actor }: Deps,
 ): Promise<Tally> => {
   const roots = requirePermission(actor, 'cases.read');
-  const scope: Scope = {
+  const scope = await figureScope(db, {
     roots,
     unitId: query.unitId,
     subtree: true,
-    caseTypeId: await typeIdOf(db, query.caseType),
-  };
+    caseType: query.caseType,
+  });
   const now = clock.now();
   const nowIso = now.toISOString();
-  const today = startOfDay(now).toISOString();
+  const today = startOfReportingDay(now).toISOString();
   const [context, open, atRisk, registeredToday, resolvedToday] = await Promise.all([
     loadContext(db),
     scopedCases(db, scope)

@@ -181,15 +181,20 @@ export const applyAction = async (
     case 'resolve':
     case 'close': {
       requireReason(type, input.reasonCode);
+      // Closing after a resolution keeps what the resolution recorded unless it is given again.
       const outcome = {
         reasonCode: input.reasonCode ?? row.reasonCode,
         feedback: input.feedback ?? row.feedback,
+        values:
+          input.outcome ?? (row.outcomeJson ? (JSON.parse(row.outcomeJson) as Record<string, unknown>) : {}),
       };
-      requireOutcome(type, outcome);
+      const values = requireOutcome(type, outcome);
       changes.reasonCode = outcome.reasonCode;
       changes.feedback = outcome.feedback;
+      if (type.definition.closing.outcomeFields.length > 0) changes.outcomeJson = JSON.stringify(values);
       if (input.reasonCode) payload.reasonCode = input.reasonCode;
       if (input.feedback) payload.feedback = input.feedback;
+      if (input.outcome) payload.outcome = values;
       if (input.action === 'resolve') {
         changes.resolvedAt = iso;
         openCallback = true;

@@ -46,6 +46,10 @@ export const ZFieldDefinition = z
     required: z.boolean().default(false),
     /** For `select`: the allowed values. */
     options: z.array(z.object({ value: ZKey, label: ZLabel, labelEn: ZLabel.optional() })).optional(),
+    /** Required only when another field has this value (e.g. the reactivation date when reactivated). */
+    requiredWhen: z
+      .object({ field: ZKey, equals: z.union([z.string(), z.number(), z.boolean()]) })
+      .optional(),
   })
   .refine((f) => f.type !== 'select' || (f.options?.length ?? 0) > 0, {
     message: 'a select field needs options',
@@ -133,8 +137,15 @@ export const ZCaseTypeDefinition = z
     defaultPriority: ZKey.optional(),
     reasons: z.array(ZTreeNode).default([]),
     closing: z
-      .object({ requireReason: z.boolean().default(false), requireFeedback: z.boolean().default(false) })
-      .default({ requireReason: false, requireFeedback: false }),
+      .object({
+        requireReason: z.boolean().default(false),
+        requireFeedback: z.boolean().default(false),
+        /** Feedback shorter than this (characters, trimmed) is refused: "已处理" says nothing. */
+        minFeedbackLength: z.number().int().min(0).max(2000).default(0),
+        /** Structured outcome recorded on resolving or closing (contact result, reactivated, date …). */
+        outcomeFields: z.array(ZFieldDefinition).default([]),
+      })
+      .default({ requireReason: false, requireFeedback: false, minFeedbackLength: 0, outcomeFields: [] }),
     clocks: z.array(ZClockDefinition).default([]),
     limits: z.array(ZLimitRow).default([]),
     /** A clock is at risk once this share of its limit has elapsed. */
@@ -173,6 +184,21 @@ export const ZCaseTypeDefinition = z
       type.fields.map((f) => f.key),
       'fields',
     );
+    unique(
+      type.closing.outcomeFields.map((f) => f.key),
+      'closing.outcomeFields',
+    );
+    for (const [path, fields] of [
+      ['fields', type.fields],
+      ['closing.outcomeFields', type.closing.outcomeFields],
+    ] as const)
+      fields.forEach((f, i) => {
+        if (f.requiredWhen && !fields.some((other) => other.key === f.requiredWhen!.field && other !== f))
+          issue(
+            [...path.split('.'), i, 'requiredWhen', 'field'],
+            `no field ${f.requiredWhen.field} in ${path}`,
+          );
+      });
     unique(
       type.pauseReasons.map((p) => p.key),
       'pauseReasons',

@@ -152,6 +152,7 @@ export const getCase = async ({ caseId }: { caseId: number }, { db, clock, actor
     reasonCode: row.reasonCode,
     reasonName: nameOf(type.definition.reasons, row.reasonCode),
     feedback: row.feedback,
+    outcome: row.outcomeJson === null ? null : (JSON.parse(row.outcomeJson) as Record<string, unknown>),
     registrant: userRef(lookups, row.registrantUserId),
     clocks: definitionClocks.flatMap((d) => {
       const c = currentClocks(clocks).find((x) => x.clockKey === d.key);

@@ -71,6 +71,12 @@ export const casesErrors = defineErrors({
     zh: '办结需要填写{field}',
     en: 'Closing this case needs {field}',
   },
+  /** The feedback is shorter than the case type's `closing.minFeedbackLength` (details: minLength, length). */
+  'cases.feedback_too_short': {
+    kind: 'invalid',
+    zh: '反馈过于简单：至少需要 {minLength} 个字，请写明具体情况和原因',
+    en: 'The feedback is too short: at least {minLength} characters, saying what was found and why',
+  },
   /** The case changed since the caller read it (expectedVersion differs). */
   'cases.version_conflict': {
     kind: 'conflict',

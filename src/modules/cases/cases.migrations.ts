@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import { binaryText, withId } from '../../platform/db/columns.js';
+import type { Executor } from '../../platform/db/database.js';
 import { dialectOf } from '../../platform/db/database.js';
+import { rebuildCaseFigures } from './case-figure-days.js';
 
 export const casesMigrations: Record<string, Migration> = {
   '0008_cases': {
@@ -210,6 +212,45 @@ export const casesMigrations: Record<string, Migration> = {
         .on('case_callbacks')
         .columns(['status', 'recorded_at'])
         .execute();
+    },
+  },
+  '0011_case_figure_days': {
+    async up(db: Kysely<unknown>) {
+      // On SQLite the table is stored in its key's order (WITHOUT ROWID): a unit's days are adjacent.
+      await db.schema
+        .createTable('case_figure_days')
+        .addColumn('unit_id', 'integer', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('case_type_id', 'integer', (c) => c.notNull())
+        .addColumn('category_key', binaryText(db), (c) => c.notNull())
+        .addColumn('assignee_user_id', 'integer', (c) => c.notNull())
+        .addColumn('metric', binaryText(db), (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('case_figure_days_pk', [
+          'unit_id',
+          'day',
+          'case_type_id',
+          'category_key',
+          'assignee_user_id',
+          'metric',
+        ])
+        .$call((t) => (dialectOf(db) === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
+        .execute();
+      // Resolution times of a unit's period read from the index alone (the percentiles need every value).
+      await db.schema.dropIndex('cases_unit_resolved_idx').execute();
+      await db.schema
+        .createIndex('cases_unit_resolved_idx')
+        .on('cases')
+        .columns(['unit_id', 'resolved_at', 'resolution_working_ms', 'created_at'])
+        .execute();
+      // The facts of the cases already stored, by the module's own code (the handle is the
+      // application's). No foreign keys: the rollup is derived data, rebuilt from the cases.
+      await rebuildCaseFigures(db as unknown as Executor);
+    },
+  },
+  '0012_case_outcomes': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('cases').addColumn('outcome_json', 'text').execute();
     },
   },
 };

@@ -106,6 +106,8 @@ export const ZCase = ZCaseSummary.extend({
   reasonCode: z.string().nullable(),
   reasonName: z.string().nullable(),
   feedback: z.string().nullable(),
+  /** The structured outcome recorded on resolving or closing, by outcome field key. */
+  outcome: z.record(z.string(), z.unknown()).nullable(),
   registrant: ZUserRef,
   clocks: z.array(ZCaseClock),
   callbacks: z.array(ZCallback),
@@ -197,11 +199,15 @@ export const ZTransitionInput = z
       action: z.literal('resolve'),
       reasonCode: ZKeyText.optional(),
       feedback: z.string().trim().max(5000).optional(),
+      /** The type's outcome fields by key (contact result, reactivated, …). */
+      outcome: z.record(z.string(), z.unknown()).optional(),
     }),
     z.object({
       action: z.literal('close'),
       reasonCode: ZKeyText.optional(),
       feedback: z.string().trim().max(5000).optional(),
+      /** The type's outcome fields by key (contact result, reactivated, …). */
+      outcome: z.record(z.string(), z.unknown()).optional(),
     }),
     z.object({ action: z.literal('reopen'), note: z.string().trim().min(1).max(2000) }),
     z.object({ action: z.literal('cancel'), note: z.string().trim().min(1).max(2000) }),

@@ -5,6 +5,7 @@ import { buildOrgTree, buildUser, grant } from '../../../test/helpers/factories.
 import type { Actor } from '../../platform/access.js';
 import { manualClock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
+import { expectedFigureDays, storedFigureDays } from './case-figure-days.js';
 import { figuresOfCases } from './case-figures.service.js';
 import { getCase, listCaseEvents, listCases } from './case-views.service.js';
 import { recordCallback } from './case-callbacks.service.js';
@@ -298,6 +299,11 @@ describeEachDialect('cases', (ctx) => {
       category: 'lighting',
     });
     expect((await getCase(late, deps(desk))).repeatOfCaseId).toBeNull();
+  });
+
+  it('keeps the figures rollup equal to a recomputation after every change above', async () => {
+    expect((await storedFigureDays(db)).length).toBeGreaterThan(10);
+    expect(await storedFigureDays(db)).toEqual(await expectedFigureDays(db));
   });
 });
 

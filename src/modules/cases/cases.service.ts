@@ -8,6 +8,7 @@ import { caseTypeForInput } from './case-types.service.js';
 import * as casesRepo from './cases.repo.js';
 import { appendEvent, applyAction, auditView, loadForChange, notifyAssignee } from './case-transitions.js';
 import { refreshClocks } from './case-clocks.service.js';
+import { addFiguresOf, withFigureDelta } from './case-figure-days.js';
 import {
   requireAssignee,
   requireCategory,
@@ -131,6 +132,7 @@ export const createCase = async (
       );
     const row = (await casesRepo.findCase(tx, caseId, { roots: 'all', userId: null }))!;
     await refreshClocks(tx, row, type, now);
+    await addFiguresOf(tx, [caseId]);
     await recordAudit(
       tx,
       { action: 'case.create', entity: 'case', entityId: caseId, unitId: row.unitId, after: auditView(row) },
@@ -156,8 +158,8 @@ export const transitionCase = async (
   { db, clock, actor }: Deps,
 ): Promise<{ caseId: number }> =>
   db.transaction().execute(async (tx) => {
-    const { row, type, roles } = await loadForChange(tx, caseId, actor, input.expectedVersion);
-    await applyAction(tx, { row, type, roles }, input, { clock, actor });
+    const locked = await loadForChange(tx, caseId, actor, input.expectedVersion);
+    await withFigureDelta(tx, [caseId], () => applyAction(tx, locked, input, { clock, actor }));
     return { caseId };
   });
 
@@ -179,27 +181,30 @@ export const reclassifyCase = async (
     if (input.category) requireCategory(type, input.category);
     if (input.priority) requirePriority(type, input.priority);
     const now = clock.now();
-    await casesRepo.updateCase(tx, row.id, {
-      categoryKey: input.category ?? row.categoryKey,
-      priorityKey: input.priority ?? row.priorityKey,
-      updatedAt: now.toISOString(),
-      version: row.version + 1,
-    });
-    await appendEvent(
-      tx,
-      row.id,
-      {
-        kind: 'reclassified',
-        payload: {
-          from: { category: row.categoryKey, priority: row.priorityKey },
-          to: { category: input.category ?? row.categoryKey, priority: input.priority ?? row.priorityKey },
-          ...(input.note ? { note: input.note } : {}),
+    const after = await withFigureDelta(tx, [caseId], async () => {
+      await casesRepo.updateCase(tx, row.id, {
+        categoryKey: input.category ?? row.categoryKey,
+        priorityKey: input.priority ?? row.priorityKey,
+        updatedAt: now.toISOString(),
+        version: row.version + 1,
+      });
+      await appendEvent(
+        tx,
+        row.id,
+        {
+          kind: 'reclassified',
+          payload: {
+            from: { category: row.categoryKey, priority: row.priorityKey },
+            to: { category: input.category ?? row.categoryKey, priority: input.priority ?? row.priorityKey },
+            ...(input.note ? { note: input.note } : {}),
+          },
         },
-      },
-      { actor, clock },
-    );
-    const after = (await casesRepo.findCase(tx, row.id, { roots: 'all', userId: null }))!;
-    await refreshClocks(tx, after, type, now);
+        { actor, clock },
+      );
+      const changed = (await casesRepo.findCase(tx, row.id, { roots: 'all', userId: null }))!;
+      await refreshClocks(tx, changed, type, now);
+      return changed;
+    });
     await recordAudit(
       tx,
       {

@@ -34,6 +34,8 @@ export type CaseTable = {
   registrantUserId: number | null;
   assigneeUserId: number | null;
   fieldsJson: Generated<string>;
+  /** The structured outcome (the type's `closing.outcomeFields`), set on resolving or closing. */
+  outcomeJson: Generated<string | null>;
   reasonCode: string | null;
   feedback: string | null;
   repeatOfCaseId: number | null;
@@ -111,6 +113,21 @@ export type CaseAttachmentTable = {
   createdAt: string;
 };
 
+/**
+ * The daily rollup behind the figures: how many of one countable fact (`metric`) happened on one
+ * reporting day to the cases of one unit, type, category and owner (0 = unassigned). Kept by
+ * case-figure-days.ts in the transactions that change cases.
+ */
+export type CaseFigureDayTable = {
+  unitId: number;
+  day: string;
+  caseTypeId: number;
+  categoryKey: string;
+  assigneeUserId: number;
+  metric: string;
+  n: number;
+};
+
 export type CasesTables = {
   caseTypes: CaseTypeTable;
   cases: CaseTable;
@@ -119,4 +136,5 @@ export type CasesTables = {
   caseEscalations: CaseEscalationTable;
   caseCallbacks: CaseCallbackTable;
   caseAttachments: CaseAttachmentTable;
+  caseFigureDays: CaseFigureDayTable;
 };

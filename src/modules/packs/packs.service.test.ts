@@ -10,6 +10,7 @@ import type { HistoryOverride } from './pack.schema.js';
 import type { PackLoadSummary } from './packs.service.js';
 import { loadPack } from './packs.service.js';
 import { isAppError } from '../../platform/errors/app-error.js';
+import { expectedFigureDays, storedFigureDays } from '../cases/case-figure-days.js';
 
 const key = 'property-service';
 const password = 'demo password 2026';
@@ -184,6 +185,12 @@ describeEachDialect('packs: property-service', (ctx) => {
       .where('entity', '=', 'case')
       .executeTakeFirstOrThrow();
     expect(Number(audited.n)).toBeGreaterThanOrEqual(h.cases);
+  });
+
+  it('leaves the figures rollup equal to a recomputation after the whole generated history', async () => {
+    const stored = await storedFigureDays(db);
+    expect(stored.some((r) => r.metric === 'reopened')).toBe(true);
+    expect(stored).toEqual(await expectedFigureDays(db));
   });
 
   it('closes every complaint with a reason code and feedback', async () => {
