@@ -5,6 +5,7 @@ import { customersRoutes } from './modules/customers/customers.routes.js';
 import { authDepsOf, authRoutes } from './modules/auth/auth.routes.js';
 import { authenticateApiToken, authenticateSession } from './modules/auth/auth.service.js';
 import { orgRoutes } from './modules/org/org.routes.js';
+import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import type { Clock } from './platform/clock.js';
@@ -115,6 +116,7 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
       calendarRoutes(ctx),
       customersRoutes(ctx),
       casesRoutes(ctx),
+      campaignsRoutes(ctx),
       notificationsRoutes(ctx),
     ],
   });

@@ -194,6 +194,10 @@ export const isUnitInScope = async (
   return (await unitsInScope(db, roots, toUnit)).some((u) => u.id === unitId);
 };
 
+/** A unit and every unit under it (answered from the cached tree). */
+export const unitsUnder = async ({ unitId }: { unitId: number }, { db }: { db: Executor }): Promise<Unit[]> =>
+  unitsInScope(db, [unitId], toUnit);
+
 /** Names of units by id, from the cached tree. */
 export const unitNames = async ({ db }: { db: Executor }): Promise<Map<number, string>> =>
   new Map((await unitsInScope(db, 'all', toUnit)).map((u) => [u.id, u.name]));

@@ -4,6 +4,7 @@ import type { Kysely, Migration, MigrationResultSet } from 'kysely';
 import { auditMigrations } from '../../modules/audit/audit.migrations.js';
 import { authMigrations } from '../../modules/auth/auth.migrations.js';
 import { calendarMigrations } from '../../modules/calendar/calendar.migrations.js';
+import { campaignsMigrations } from '../../modules/campaigns/campaigns.migrations.js';
 import { casesMigrations } from '../../modules/cases/cases.migrations.js';
 import { customersMigrations } from '../../modules/customers/customers.migrations.js';
 import { notificationsMigrations } from '../../modules/notifications/notifications.migrations.js';
@@ -23,6 +24,7 @@ export const allMigrations = (): Record<string, Migration> => ({
   ...customersMigrations,
   ...casesMigrations,
   ...notificationsMigrations,
+  ...campaignsMigrations,
 });
 
 export type MigrationReport = { applied: string[]; alreadyApplied: number };

@@ -1,4 +1,5 @@
 import type { AuditTables } from '../../modules/audit/audit.tables.js';
+import type { CampaignsTables } from '../../modules/campaigns/campaigns.tables.js';
 import type { AuthTables } from '../../modules/auth/auth.tables.js';
 import type { CalendarTables } from '../../modules/calendar/calendar.tables.js';
 import type { CasesTables } from '../../modules/cases/cases.tables.js';
@@ -15,4 +16,5 @@ export type Database = OrgTables &
   CalendarTables &
   CustomersTables &
   CasesTables &
-  NotificationsTables;
+  NotificationsTables &
+  CampaignsTables;

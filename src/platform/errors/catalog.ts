@@ -1,10 +1,13 @@
 import { authErrors } from '../../modules/auth/auth.errors.js';
+import { campaignsErrors } from '../../modules/campaigns/campaigns.errors.js';
 import { calendarErrors } from '../../modules/calendar/calendar.errors.js';
 import { casesErrors } from '../../modules/cases/cases.errors.js';
 import { customersErrors } from '../../modules/customers/customers.errors.js';
+import { importsErrors } from '../../modules/imports/imports.errors.js';
 import { notificationsErrors } from '../../modules/notifications/notifications.errors.js';
 import { packsErrors } from '../../modules/packs/packs.errors.js';
 import { orgErrors } from '../../modules/org/org.errors.js';
+import { reportsErrors } from '../../modules/reports/reports.errors.js';
 import type { ErrorDefinition } from './define-errors.js';
 import { platformErrors } from './platform.errors.js';
 
@@ -21,6 +24,9 @@ export const errorCatalog = {
   ...casesErrors,
   ...notificationsErrors,
   ...packsErrors,
+  ...importsErrors,
+  ...campaignsErrors,
+  ...reportsErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -60,6 +60,8 @@ export type FieldDefinition = {
   required: boolean;
   /** For `select`: the allowed values. */
   options?: { value: string; label: string; labelEn?: string }[];
+  /** Required only when another field has this value. */
+  requiredWhen?: { field: string; equals: string | number | boolean };
 };
 
 /** A node of the category tree, or of the reason-code taxonomy (sub-reasons as children). */
@@ -111,7 +113,12 @@ export type CaseTypeDefinition = {
   priorities: NamedKey[];
   defaultPriority?: string;
   reasons: TreeNode[];
-  closing: { requireReason: boolean; requireFeedback: boolean };
+  closing: {
+    requireReason: boolean;
+    requireFeedback: boolean;
+    minFeedbackLength: number;
+    outcomeFields: FieldDefinition[];
+  };
   clocks: ClockDefinition[];
   limits: LimitRow[];
   atRiskShare: number;
@@ -206,6 +213,7 @@ export type Case = CaseSummary & {
   reasonCode: string | null;
   reasonName: string | null;
   feedback: string | null;
+  outcome: Record<string, unknown> | null;
   registrant: UserRef;
   clocks: CaseClock[];
   callbacks: CaseCallback[];
@@ -296,8 +304,13 @@ export type TransitionInput =
   | ({ action: 'start' } & Versioned)
   | ({ action: 'pause'; pauseReason: string } & Versioned)
   | ({ action: 'resume' } & Versioned)
-  | { action: 'resolve'; reasonCode?: string; feedback?: string; expectedVersion?: number }
-  | { action: 'close'; reasonCode?: string; feedback?: string; expectedVersion?: number }
+  | {
+      action: 'resolve' | 'close';
+      reasonCode?: string;
+      feedback?: string;
+      outcome?: Record<string, unknown>;
+      expectedVersion?: number;
+    }
   | { action: 'reopen'; note: string; expectedVersion?: number }
   | { action: 'cancel'; note: string; expectedVersion?: number };
 

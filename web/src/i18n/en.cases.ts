@@ -90,6 +90,7 @@ export const enCases: Messages['cases'] = {
     reasonCode: 'Reason',
     feedback: 'Resolution',
     feedbackPlaceholder: 'What was done and the outcome; the callback checks against it',
+    feedbackMin: 'At least {{min}} characters: what was found and why',
     reopenNote: 'Why it is reopened',
     cancelNote: 'Why it is cancelled',
     confirm: 'Confirm',

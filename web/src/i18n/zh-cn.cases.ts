@@ -89,6 +89,7 @@ export const zhCNCases = {
     reasonCode: '原因分类',
     feedback: '处理结果',
     feedbackPlaceholder: '说明处理经过和结果，将作为回访依据',
+    feedbackMin: '至少 {{min}} 个字：写明具体情况和原因',
     reopenNote: '返工原因',
     cancelNote: '撤销原因',
     confirm: '确定',

@@ -10,6 +10,7 @@ import { applyFormErrors } from '../../lib/api-errors';
 import { blankToNull } from '../../lib/format';
 import { useFeedback } from '../../lib/use-feedback';
 import { useSticky } from '../../lib/use-sticky';
+import { CustomField, fieldValues, formValues } from './case-custom-field';
 
 type Values = {
   assigneeUserId?: number | null;
@@ -17,6 +18,7 @@ type Values = {
   pauseReason?: string;
   reasonCode?: string | null;
   feedback?: string;
+  outcome?: Record<string, unknown>;
   note?: string;
 };
 
@@ -26,7 +28,7 @@ export const actionLabelKey = (action: CaseAction, caseItem: Pick<Case, 'assigne
     ? ('cases.action.reassign' as const)
     : (`cases.action.${action}` as const);
 
-const toInput = (action: CaseAction, v: Values, version: number): TransitionInput => {
+const toInput = (action: CaseAction, v: Values, version: number, type?: CaseType): TransitionInput => {
   const note = blankToNull(v.note) ?? undefined;
   const common = { expectedVersion: version };
   switch (action) {
@@ -43,10 +45,12 @@ const toInput = (action: CaseAction, v: Values, version: number): TransitionInpu
     case 'resolve':
     case 'close': {
       const feedback = blankToNull(v.feedback) ?? undefined;
+      const outcomeFields = type?.definition.closing.outcomeFields ?? [];
       return {
         action,
         ...(v.reasonCode ? { reasonCode: v.reasonCode } : {}),
         ...(feedback ? { feedback } : {}),
+        ...(outcomeFields.length > 0 ? { outcome: fieldValues(outcomeFields, v.outcome) } : {}),
         ...common,
       };
     }
@@ -84,7 +88,7 @@ export const CaseActionModal = ({
   const mutation = useMutation({
     mutationFn: (v: Values) => {
       if (!action) throw new Error('no action');
-      return transitionCase(caseItem.id, toInput(action, v, caseItem.version));
+      return transitionCase(caseItem.id, toInput(action, v, caseItem.version, type));
     },
     onSuccess: (updated) => {
       queryClient.setQueryData(caseKeys.detail(caseItem.id), updated);
@@ -182,6 +186,8 @@ export const CaseActionModal = ({
         const reasons = def?.reasons ?? [];
         const needReason = def?.closing.requireReason ?? false;
         const needFeedback = def?.closing.requireFeedback ?? false;
+        const minLength = def?.closing.minFeedbackLength ?? 0;
+        const outcomeFields = def?.closing.outcomeFields ?? [];
         return (
           <>
             {reasons.length > 0 && (
@@ -202,6 +208,14 @@ export const CaseActionModal = ({
                   max: 5000,
                   message: t('common.maxLength', { field: t('cases.actionForm.feedback'), max: 5000 }),
                 },
+                ...(minLength > 0
+                  ? [
+                      {
+                        min: minLength,
+                        message: t('cases.actionForm.feedbackMin', { min: minLength }),
+                      },
+                    ]
+                  : []),
               ]}
             >
               <Input.TextArea
@@ -210,6 +224,9 @@ export const CaseActionModal = ({
                 data-testid="case-action-feedback"
               />
             </Form.Item>
+            {outcomeFields.map((field) => (
+              <CustomField key={field.key} field={field} prefix="outcome" />
+            ))}
           </>
         );
       }
@@ -224,7 +241,11 @@ export const CaseActionModal = ({
 
   const initialValues: Values =
     action === 'resolve' || action === 'close'
-      ? { reasonCode: caseItem.reasonCode, feedback: caseItem.feedback ?? '' }
+      ? {
+          reasonCode: caseItem.reasonCode,
+          feedback: caseItem.feedback ?? '',
+          outcome: formValues(def?.closing.outcomeFields ?? [], caseItem.outcome),
+        }
       : {};
 
   return (

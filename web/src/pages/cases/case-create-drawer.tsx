@@ -1,15 +1,14 @@
-import { Alert, DatePicker, Divider, Form, Input, InputNumber, Select, Switch } from 'antd';
-import type { Dayjs } from 'dayjs';
-import { isDayjs } from 'dayjs';
+import { Alert, Divider, Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { caseKeys, createCase, localName } from '../../api/cases';
-import type { Case, CaseType, CreateCaseInput, FieldDefinition } from '../../api/cases';
+import type { Case, CaseType, CreateCaseInput } from '../../api/cases';
 import { CaseCustomerSelect, CaseTreeSelect, CaseUserSelect } from '../../components/case-pickers';
 import { FormDrawer } from '../../components/form-drawer';
 import { UnitTreeSelect } from '../../components/unit-tree-select';
 import { blankToNull } from '../../lib/format';
 import { useFormSave } from '../../lib/use-form-save';
 import { useSticky } from '../../lib/use-sticky';
+import { CustomField, fieldValues } from './case-custom-field';
 import { useCaseCan, useCaseTypes } from './case-hooks';
 
 /** What the drawer opens with: the type and unit the list is filtered to, when there is one. */
@@ -31,81 +30,6 @@ type Values = {
 const defaultPriorityOf = (type: CaseType | undefined): string | undefined =>
   type ? (type.definition.defaultPriority ?? type.definition.priorities[0]?.key) : undefined;
 
-/** A custom field's value as the API takes it: dates as `YYYY-MM-DD`, blanks left out. */
-const fieldValue = (field: FieldDefinition, value: unknown): unknown => {
-  if (value === undefined || value === null) return undefined;
-  if (field.type === 'date') return isDayjs(value) ? (value as Dayjs).format('YYYY-MM-DD') : undefined;
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
-  return value;
-};
-
-/** One custom field of the case type, rendered by its type. */
-const CustomField = ({ field }: { field: FieldDefinition }) => {
-  const { t, i18n } = useTranslation();
-  const label = localName({ name: field.label, nameEn: field.labelEn }, i18n.language);
-  const required =
-    field.required && field.type !== 'boolean'
-      ? [
-          {
-            required: true,
-            message: t(
-              field.type === 'select' || field.type === 'date' ? 'common.requiredSelect' : 'common.required',
-              {
-                field: label,
-              },
-            ),
-          },
-        ]
-      : [];
-  const name = ['fields', field.key];
-  const testId = `case-field-${field.key}`;
-  switch (field.type) {
-    case 'textarea':
-      return (
-        <Form.Item name={name} label={label} rules={[...required, { max: 5000 }]}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} data-testid={testId} />
-        </Form.Item>
-      );
-    case 'number':
-      return (
-        <Form.Item name={name} label={label} rules={required}>
-          <InputNumber style={{ width: '100%' }} data-testid={testId} />
-        </Form.Item>
-      );
-    case 'date':
-      return (
-        <Form.Item name={name} label={label} rules={required}>
-          <DatePicker style={{ width: '100%' }} data-testid={testId} />
-        </Form.Item>
-      );
-    case 'select':
-      return (
-        <Form.Item name={name} label={label} rules={required}>
-          <Select
-            allowClear
-            options={(field.options ?? []).map((o) => ({
-              value: o.value,
-              label: localName({ name: o.label, nameEn: o.labelEn }, i18n.language),
-            }))}
-            data-testid={testId}
-          />
-        </Form.Item>
-      );
-    case 'boolean':
-      return (
-        <Form.Item name={name} label={label} valuePropName="checked" initialValue={false}>
-          <Switch data-testid={testId} />
-        </Form.Item>
-      );
-    default:
-      return (
-        <Form.Item name={name} label={label} rules={[...required, { max: 500 }]}>
-          <Input autoComplete="off" data-testid={testId} />
-        </Form.Item>
-      );
-  }
-};
-
 /** 登记工单: a form driven by the chosen case type (its categories, priorities and custom fields). */
 export const CaseCreateDrawer = ({
   defaults: requested,
@@ -125,17 +49,12 @@ export const CaseCreateDrawer = ({
     save: async (v: Values): Promise<Case> => {
       const type = v.caseType ? byKey.get(v.caseType) : undefined;
       if (!type || !v.category || v.unitId === null) throw new Error('incomplete form');
-      const fields: Record<string, unknown> = {};
-      for (const field of type.definition.fields) {
-        const value = fieldValue(field, v.fields?.[field.key]);
-        if (value !== undefined) fields[field.key] = value;
-      }
       const input: CreateCaseInput = {
         caseType: type.key,
         unitId: v.unitId,
         title: v.title.trim(),
         category: v.category,
-        fields,
+        fields: fieldValues(type.definition.fields, v.fields),
       };
       const description = blankToNull(v.description);
       if (description !== null) input.description = description;
@@ -311,7 +230,7 @@ export const CaseCreateDrawer = ({
           <div style={grid}>
             {def.fields.map((field) => (
               <div key={field.key} style={field.type === 'textarea' ? { gridColumn: '1 / -1' } : undefined}>
-                <CustomField field={field} />
+                <CustomField field={field} prefix="fields" />
               </div>
             ))}
           </div>

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
 import { CASE_ACTIONS, caseKeys, getCase, isOpenStatus, localName } from '../../api/cases';
-import type { Case, CaseAction, CaseType } from '../../api/cases';
+import type { Case, CaseAction, CaseType, FieldDefinition } from '../../api/cases';
 import { useNow } from '../../components/case-clock';
 import { CaseStatusTag } from '../../components/case-status-tag';
 import { PageHeader } from '../../components/page-header';
@@ -48,6 +48,27 @@ const fieldText = (
 const CaseDetails = ({ caseItem, type }: { caseItem: Case; type: CaseType | undefined }) => {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  // Fields in the order the type defines them; values of fields no longer defined follow.
+  const itemsOf = (
+    prefix: string,
+    defined: readonly FieldDefinition[],
+    values: Record<string, unknown>,
+  ): NonNullable<DescriptionsProps['items']> => [
+    ...defined
+      .filter((f) => f.key in values)
+      .map((f) => ({
+        key: `${prefix}-${f.key}`,
+        label: localName({ name: f.label, nameEn: f.labelEn }, lang),
+        children: fieldText(values[f.key], f.options, lang, t('common.yes'), t('common.no')),
+      })),
+    ...Object.keys(values)
+      .filter((k) => !defined.some((f) => f.key === k))
+      .map((k) => ({
+        key: `${prefix}-${k}`,
+        label: k,
+        children: fieldText(values[k], undefined, lang, t('common.yes'), t('common.no')),
+      })),
+  ];
   const items: DescriptionsProps['items'] = [
     { key: 'type', label: t('cases.field.type'), children: localName(caseItem.caseType, lang) },
     { key: 'category', label: t('cases.field.category'), children: caseItem.categoryName },
@@ -125,6 +146,7 @@ const CaseDetails = ({ caseItem, type }: { caseItem: Case; type: CaseType | unde
           },
         ]
       : []),
+    ...itemsOf('outcome', type?.definition.closing.outcomeFields ?? [], caseItem.outcome ?? {}),
     {
       key: 'description',
       label: t('cases.field.description'),
@@ -137,24 +159,7 @@ const CaseDetails = ({ caseItem, type }: { caseItem: Case; type: CaseType | unde
     },
   ];
 
-  // Custom fields in the order the type defines them; values of fields no longer defined follow.
-  const defined = type?.definition.fields ?? [];
-  const fieldItems: DescriptionsProps['items'] = [
-    ...defined
-      .filter((f) => f.key in caseItem.fields)
-      .map((f) => ({
-        key: `field-${f.key}`,
-        label: localName({ name: f.label, nameEn: f.labelEn }, lang),
-        children: fieldText(caseItem.fields[f.key], f.options, lang, t('common.yes'), t('common.no')),
-      })),
-    ...Object.keys(caseItem.fields)
-      .filter((k) => !defined.some((f) => f.key === k))
-      .map((k) => ({
-        key: `field-${k}`,
-        label: k,
-        children: fieldText(caseItem.fields[k], undefined, lang, t('common.yes'), t('common.no')),
-      })),
-  ];
+  const fieldItems = itemsOf('field', type?.definition.fields ?? [], caseItem.fields);
 
   return (
     <Card size="small" title={t('cases.detail.info')} data-testid="case-details">

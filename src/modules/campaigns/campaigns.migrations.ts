@@ -1,0 +1,40 @@
+import type { Kysely, Migration } from 'kysely';
+import { binaryText, withId } from '../../platform/db/columns.js';
+
+export const campaignsMigrations: Record<string, Migration> = {
+  '0013_campaigns': {
+    async up(db: Kysely<unknown>) {
+      await withId(db, db.schema.createTable('campaigns'))
+        .addColumn('key', binaryText(db), (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_en', 'text')
+        .addColumn('case_type_id', 'integer', (c) => c.notNull().references('case_types.id'))
+        .addColumn('unit_id', 'integer', (c) => c.notNull().references('units.id').onDelete('restrict'))
+        .addColumn('category_key', binaryText(db))
+        .addColumn('rule_json', 'text', (c) => c.notNull())
+        .addColumn('visit_case_type_id', 'integer', (c) => c.references('case_types.id'))
+        .addColumn('target_count', 'integer', (c) => c.notNull())
+        .addColumn('created_by_user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('campaign_targets')
+        .addColumn('campaign_id', 'integer', (c) =>
+          c.notNull().references('campaigns.id').onDelete('cascade'),
+        )
+        .addColumn('external_key', binaryText(db), (c) => c.notNull())
+        .addColumn('row_number', 'integer', (c) => c.notNull())
+        .addColumn('case_id', 'integer', (c) => c.notNull().references('cases.id').onDelete('restrict'))
+        .addColumn('data_json', 'text', (c) => c.notNull())
+        .addColumn('visit_case_id', 'integer', (c) => c.references('cases.id').onDelete('set null'))
+        .addPrimaryKeyConstraint('campaign_targets_pk', ['campaign_id', 'external_key'])
+        .execute();
+      await db.schema
+        .createIndex('campaign_targets_case_uq')
+        .on('campaign_targets')
+        .column('case_id')
+        .unique()
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,48 @@
+import type { CaseTypeDefinitionInput } from '../../src/modules/cases/case-type.schema.js';
+
+/** The follow-up of a subscriber disconnected for arrears (欠费拆机回访), as the telecom pack defines it. */
+export const arrearsFollowUp: CaseTypeDefinitionInput = {
+  key: 'telecom.arrears',
+  name: '欠费拆机回访',
+  nameEn: 'Arrears disconnection follow-up',
+  fields: [
+    { key: 'phone', label: '用户号码', type: 'text', required: true },
+    { key: 'arrears', label: '欠费金额', type: 'number' },
+    { key: 'package', label: '套餐', type: 'text' },
+  ],
+  categories: [
+    { key: 'broadband', name: '宽带', nameEn: 'Broadband' },
+    { key: 'mobile', name: '移动', nameEn: 'Mobile' },
+  ],
+  priorities: [{ key: 'normal', name: '一般' }],
+  reasons: [
+    {
+      key: 'unreachable',
+      name: '联系不上',
+      children: [
+        { key: 'unreachable.not_user', name: '号码非本人' },
+        { key: 'unreachable.empty', name: '空号' },
+        { key: 'unreachable.no_answer', name: '无人接听' },
+      ],
+    },
+    { key: 'no_need', name: '无需求' },
+    { key: 'other_carrier', name: '转入异网' },
+    { key: 'other', name: '其他', children: [{ key: 'other.moved', name: '搬迁' }] },
+  ],
+  closing: {
+    requireReason: true,
+    requireFeedback: true,
+    minFeedbackLength: 6,
+    outcomeFields: [
+      { key: 'reactivated', label: '是否激活', type: 'boolean', required: true },
+      {
+        key: 'reactivated_on',
+        label: '激活日期',
+        type: 'date',
+        requiredWhen: { field: 'reactivated', equals: true },
+      },
+    ],
+  },
+  clocks: [{ key: 'followup', name: '回访反馈', startsAt: 'assigned', stopsAt: 'resolved' }],
+  limits: [{ category: '*', priority: '*', limits: { followup: '3wd' } }],
+};
