@@ -1,0 +1,63 @@
+import { defineErrors } from '../../platform/errors/define-errors.js';
+
+export const importsErrors = defineErrors({
+  /** The uploaded file has no bytes at all (an upload that failed, or the wrong file picked). */
+  'imports.empty_file': {
+    kind: 'invalid',
+    zh: '导入文件是空的（0 字节）',
+    en: 'The import file is empty (0 bytes)',
+  },
+  /**
+   * The file is neither CSV nor an Excel workbook (.xlsx). `details.looksLike` names the format it
+   * seems to be by its first bytes (`PDF`, `PNG`, `XLS` for Excel 97–2003, `ZIP` for an archive
+   * that holds no workbook, `HTML`, which some systems save as .xls, or `binary` …): one word that
+   * reads in both languages, so the user knows what to save it as instead.
+   */
+  'imports.unsupported_format': {
+    kind: 'invalid',
+    zh: '无法导入该文件：其内容是 {looksLike} 格式，请另存为 .xlsx 或 CSV（UTF-8）后再导入',
+    en: 'The file cannot be imported: its content is {looksLike}; save it as .xlsx or CSV (UTF-8)',
+  },
+  /**
+   * The text of a CSV file is not valid in its encoding: the encoding given (or detected) is wrong,
+   * or the file is damaged. `details.encoding`, `details.offset` (bytes from the start of the file)
+   * and `details.line` (a text line, 1-based; null when unknown) say where.
+   */
+  'imports.encoding': {
+    kind: 'invalid',
+    zh: '导入文件不是有效的 {encoding} 编码（第 {line} 行，第 {offset} 字节附近），请确认文件编码',
+    en: 'The import file is not valid {encoding} (line {line}, near byte {offset}); check its encoding',
+  },
+  /** The file has no header row: it holds only blank lines, or the header row is empty. */
+  'imports.no_header': {
+    kind: 'invalid',
+    zh: '导入文件没有表头行',
+    en: 'The import file has no header row',
+  },
+  /**
+   * The CSV text cannot be read as CSV, e.g. a quote opened and never closed, or a record over
+   * the size limit (`details.line`: the text line where reading stopped; `details.reason`:
+   * csv-parse's code, never the cell, which may hold personal data).
+   */
+  'imports.csv_unreadable': {
+    kind: 'invalid',
+    zh: 'CSV 文件第 {line} 行无法读取（{reason}）',
+    en: 'Line {line} of the CSV file cannot be read ({reason})',
+  },
+  /** The workbook is damaged or not what it claims (`details.reason`: the reader's message). */
+  'imports.xlsx_unreadable': {
+    kind: 'invalid',
+    zh: 'Excel 文件无法读取（{reason}），请用 Excel 打开后重新另存为 .xlsx',
+    en: 'The Excel file cannot be read ({reason}); open it in Excel and save it as .xlsx again',
+  },
+  /**
+   * A column mapping (an import profile saved earlier, or one the user chose) names a column the
+   * file does not have. `details.field` is the field's key, `details.column` the column as the
+   * mapping names it (a header, or `#3` for the third column).
+   */
+  'imports.mapping_invalid': {
+    kind: 'invalid',
+    zh: '列对应关系无效：字段 {field} 对应的列“{column}”不在文件中',
+    en: 'The column mapping is invalid: column "{column}" of field {field} is not in the file',
+  },
+});

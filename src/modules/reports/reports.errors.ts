@@ -1,0 +1,3 @@
+import { defineErrors } from '../../platform/errors/define-errors.js';
+
+export const reportsErrors = defineErrors({});
