@@ -8,25 +8,16 @@
 // it and 300 MB peak RSS, so the reading alone should stay near 1.5× and under 150 MB.
 //
 // Each measurement runs in a child process of its own, so that its peak RSS (maxRSS) is its own.
-// `csv-parse alone` pipes the file through csv-parse and counts records: the floor for any reader
-// built on csv-parse. Times are the median of --runs runs (3 unless said); run it on a quiet machine.
+// `papaparse alone` gives the file to papaparse's parser 64 KB at a time, as csv-rows.ts does, and
+// counts records: the floor for the reader. Times are the median of --runs runs (3 unless said);
+// run it on a quiet machine.
 import { spawnSync } from 'node:child_process';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { createReadStream, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse';
-import iconv from 'iconv-lite';
+import Papa from 'papaparse';
+import { ensureArrearsFile } from './arrears-list.js';
 import type { CellType } from '../src/modules/imports/cell-convert.js';
 import { convertCell, excelSerialOf } from '../src/modules/imports/cell-convert.js';
 import type { MappingField } from '../src/modules/imports/column-mapping.js';
@@ -81,60 +72,6 @@ const fields: Array<MappingField & { type: CellType }> = [
 // ---------------------------------------------------------------------------------------------
 // The files.
 
-const header =
-  '用户号码,账户编码,网格编码,网格经理,产品类型,欠费金额(元),欠费月数,拆机日期,是否停机,备注\r\n';
-const surnames = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
-const givenNames = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明'];
-const products = ['宽带', '移动', '固话', 'IPTV'];
-
-/** Row `i` of the file: deterministic, so every run reads the same bytes. */
-const line = (i: number): string => {
-  const seed = Math.imul(i + 1, 2_654_435_761) >>> 0;
-  const phone = `1${3 + (seed % 7)}${String(seed % 1_000_000_000).padStart(9, '0')}`;
-  const grid = `WG-3301${String(seed % 17).padStart(2, '0')}-${String(seed % 211).padStart(3, '0')}`;
-  const manager = `${surnames[seed % surnames.length]}${givenNames[(seed >>> 5) % givenNames.length]}`;
-  const cents = seed % 1_000_000;
-  const yuan = Math.floor(cents / 100).toLocaleString('en-US');
-  const amount = `${yuan}.${String(cents % 100).padStart(2, '0')}`;
-  const month = 1 + (seed % 12);
-  const day = 1 + (seed % 28);
-  // Dates as different systems write them.
-  const date =
-    seed % 3 === 0
-      ? `2026-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
-      : seed % 3 === 1
-        ? `2026/${month}/${day}`
-        : `2026年${month}月${day}日`;
-  const note = seed % 5 === 0 ? `"多次催缴, 用户称""下月缴清"""` : seed % 5 === 1 ? '' : '已上门';
-  const quotedAmount = amount.includes(',') ? `"${amount}"` : amount;
-  return `${phone},${String(seed % 100_000_000).padStart(8, '0')},${grid},${manager},${products[seed % 4]},${quotedAmount},${seed % 25},${date},${seed % 2 ? '是' : '否'},${note}\r\n`;
-};
-
-/** Writes the file once (a version in its name), in chunks, as the reader will read it. */
-const ensureFile = async (encoding: 'utf-8' | 'gbk'): Promise<string> => {
-  const dir = path.join(os.tmpdir(), 'guankong-imports-bench');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `arrears-v1-${rows}.${encoding}.csv`);
-  if (existsSync(file)) return file;
-  const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
-  const encode = (text: string) =>
-    encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, 'gbk');
-  // Excel's "CSV UTF-8" starts with a byte-order mark; its GBK "CSV" has none.
-  let chunk = encoding === 'utf-8' ? `\uFEFF${header}` : header;
-  for (let i = 0; i < rows; i++) {
-    chunk += line(i);
-    if (chunk.length > 60_000) {
-      if (!out.write(encode(chunk))) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(encode(chunk));
-  await once(out, 'finish');
-  renameSync(partial, file);
-  return file;
-};
-
 // ---------------------------------------------------------------------------------------------
 // The measurements, each in a child process (`--phase=…`).
 
@@ -178,20 +115,26 @@ const readAndConvert = async (file: string): Promise<Measured> => {
   return finish(started, count, problems);
 };
 
-/** The file through csv-parse and nothing else. */
-const csvParseAlone = async (file: string): Promise<Measured> => {
+/** The file through papaparse's parser, 64 KB of text at a time as csv-rows.ts gives it, and nothing else. */
+const papaparseAlone = async (file: string): Promise<Measured> => {
   const started = start();
-  const parser = parse({ relax_column_count: true, relax_quotes: true, bom: true });
-  pipeline(createReadStream(file, { highWaterMark: 64 * 1024 }), parser, () => {});
+  const parser = new Papa.Parser({ delimiter: ',', newline: '\r\n', quoteChar: '"' });
+  let pending = '';
   let count = 0;
-  for await (const record of parser) if (record) count++;
+  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024, encoding: 'utf8' })) {
+    pending += chunk as string;
+    const { data, meta } = parser.parse(pending, 0, true) as Papa.ParseResult<string[]>;
+    count += data.length;
+    pending = pending.slice(meta.cursor);
+  }
+  count += (parser.parse(pending, 0, false) as Papa.ParseResult<string[]>).data.length;
   return finish(started, count - 1, 0);
 };
 
 const phase = option('phase');
 if (phase !== undefined) {
   const file = option('file')!;
-  const result = phase === 'read' ? await readAndConvert(file) : await csvParseAlone(file);
+  const result = phase === 'read' ? await readAndConvert(file) : await papaparseAlone(file);
   process.stdout.write(JSON.stringify(result));
   process.exit(0);
 }
@@ -259,8 +202,8 @@ if (spawnSync('sqlite3', ['-version']).status !== 0) {
 }
 
 console.log(`generating ${rows.toLocaleString('en-US')} rows (once; kept in ${os.tmpdir()}) …`);
-const utf8File = await ensureFile('utf-8');
-const gbkFile = await ensureFile('gbk');
+const utf8File = await ensureArrearsFile({ rows, encoding: 'utf-8' });
+const gbkFile = await ensureArrearsFile({ rows, encoding: 'gbk' });
 const mb = (file: string) => (statSync(file).size / 1024 / 1024).toFixed(1);
 console.log(
   `UTF-8 ${mb(utf8File)} MB, GBK ${mb(gbkFile)} MB; ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(2)}`,
@@ -270,7 +213,7 @@ console.log(`median of ${runs} runs each\n`);
 const baseline = measure('sqlite3 .import --csv (UTF-8)', () => sqliteImport(utf8File));
 const results = [
   baseline,
-  measure('csv-parse alone (UTF-8)', () => inChild('csv-parse', utf8File)),
+  measure('papaparse alone (UTF-8)', () => inChild('papaparse', utf8File)),
   measure('read + map + convert, UTF-8', () => inChild('read', utf8File)),
   measure('read + map + convert, GBK', () => inChild('read', gbkFile)),
 ];

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type {
   CustomerImportMode,
@@ -9,6 +9,10 @@ import {
   customerImportModes,
   importCustomers,
 } from '../modules/customers/customers-import.service.js';
+import { importDispatchList } from '../modules/campaigns/dispatch-list.import.js';
+import { toCsv } from '../modules/imports/csv-export.js';
+import type { ImportMode, ImportProgress } from '../modules/imports/import-runner.js';
+import { importModes, problemRows } from '../modules/imports/import-runner.js';
 import { getUnitByCode } from '../modules/org/units.service.js';
 import { systemActor } from '../platform/access.js';
 import { systemClock } from '../platform/clock.js';
@@ -73,5 +77,105 @@ export const importCommand = () => {
         process.exitCode = 1;
       }
     });
+  command
+    .command('dispatch-list')
+    .description(
+      'Import a target list (派单清单, CSV in any encoding or XLSX) for a campaign; the same key imports into the same list again',
+    )
+    .argument('<file>', 'the CSV or XLSX file')
+    .requiredOption('--list <key>', 'the list key, e.g. 2026-10-arrears')
+    .requiredOption('--case-type <key>', 'the follow-up case type whose fields the columns fill')
+    .requiredOption('--unit <code>', 'the unit the list belongs to (its targets lie under it)')
+    .option('--name <name>', 'the list name (the key when absent)')
+    .addOption(
+      new Option('--mode <mode>', 'dry_run, all_or_nothing or skip_bad')
+        .choices([...importModes])
+        .default('all_or_nothing'),
+    )
+    .option(
+      '--mapping <json>',
+      'a saved mapping: {"field": "header", …} (guessed from the headers when absent)',
+    )
+    .option('--errors <file>', 'write the bad rows to this CSV file (opens in Excel)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (
+        file: string,
+        options: {
+          list: string;
+          caseType: string;
+          unit: string;
+          name?: string;
+          mode: ImportMode;
+          mapping?: string;
+          errors?: string;
+          json?: boolean;
+        },
+      ) => {
+        const progress = progressPrinter();
+        const report = await withDatabase(
+          async (db) => {
+            const deps = { db, clock: systemClock, actor: systemActor('cli') };
+            const unit = await getUnitByCode({ code: options.unit }, deps);
+            return importDispatchList(
+              {
+                list: {
+                  key: options.list,
+                  name: options.name ?? options.list,
+                  caseType: options.caseType,
+                  unitId: unit.id,
+                },
+                source: file,
+                mode: options.mode,
+                mapping: options.mapping
+                  ? (JSON.parse(options.mapping) as Record<string, string>)
+                  : undefined,
+                onProgress: progress,
+              },
+              deps,
+            );
+          },
+          { migrate: true },
+        );
+        progress.done();
+        if (options.errors) writeFileSync(options.errors, toCsv(problemRows(report)));
+        if (options.json) console.log(JSON.stringify(report, null, 2));
+        else {
+          console.log(
+            `${report.applied ? '已导入 / imported' : '未写入 / not written'} (${report.mode}): ${report.rows} rows in ${(report.elapsedMs / 1000).toFixed(1)} s — ` +
+              `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.bad} bad`,
+          );
+          console.log(
+            `  mapping: ${Object.entries(report.mapping)
+              .map(([f, h]) => `${f} ← ${h}`)
+              .join(', ')}`,
+          );
+          for (const p of report.problems.slice(0, 20))
+            console.log(`  row ${p.row}, ${p.field || 'row'}: ${p.why} (${p.value})`);
+          if (report.problemCount > 20)
+            console.log(
+              `  … ${report.problemCount - 20} more${options.errors ? ` in ${options.errors}` : ' (--errors file.csv lists them all)'}`,
+            );
+        }
+        if (!report.applied && report.mode !== 'dry_run') process.exitCode = 1;
+      },
+    );
   return command;
+};
+
+/** A progress line on stderr (rows and rows/s), redrawn in place on a terminal. */
+const progressPrinter = () => {
+  let last = { rows: 0, elapsedMs: 0 };
+  const print = (p: ImportProgress) => {
+    last = p;
+    const rate = p.elapsedMs > 0 ? Math.round((p.rows / p.elapsedMs) * 1000) : 0;
+    const line = `  ${p.rows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s, ${p.bad} bad`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
+    else process.stderr.write(`${line}\n`);
+  };
+  return Object.assign(print, {
+    done: () => {
+      if (process.stderr.isTTY && last.rows > 0) process.stderr.write('\n');
+    },
+  });
 };

@@ -6,7 +6,7 @@ export const arrearsFollowUp: CaseTypeDefinitionInput = {
   name: '欠费拆机回访',
   nameEn: 'Arrears disconnection follow-up',
   fields: [
-    { key: 'phone', label: '用户号码', type: 'text', required: true },
+    { key: 'phone', label: '联系电话', labelEn: 'Contact phone', type: 'text' },
     { key: 'arrears', label: '欠费金额', type: 'number' },
     { key: 'package', label: '套餐', type: 'text' },
   ],

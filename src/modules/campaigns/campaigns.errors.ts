@@ -18,6 +18,18 @@ export const campaignsErrors = defineErrors({
     zh: '目标清单中有 {problemCount} 处错误，未派出任何工单',
     en: '{problemCount} problems in the target list; nothing was dispatched',
   },
+  /** A target list of this key exists for another case type or unit. */
+  'campaigns.list_mismatch': {
+    kind: 'conflict',
+    zh: '派单清单 {key} 已存在，且属于其他工单类型或单位',
+    en: 'Target list {key} exists for another case type or unit',
+  },
+  /** No target list has this key (or it lies outside the caller's scope). */
+  'campaigns.list_not_found': {
+    kind: 'not_found',
+    zh: '派单清单 {key} 不存在',
+    en: 'Target list {key} not found',
+  },
   /** Only the follow-up of an unreachable target (reason under 联系不上) can become a visit. */
   'campaigns.visit_not_allowed': {
     kind: 'invalid',

@@ -37,4 +37,28 @@ export const campaignsMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0014_target_lists': {
+    async up(db: Kysely<unknown>) {
+      await withId(db, db.schema.createTable('target_lists'))
+        .addColumn('key', binaryText(db), (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('case_type_id', 'integer', (c) => c.notNull().references('case_types.id'))
+        .addColumn('unit_id', 'integer', (c) => c.notNull().references('units.id').onDelete('restrict'))
+        .addColumn('row_count', 'integer', (c) => c.notNull())
+        .addColumn('created_by_user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('target_list_rows')
+        .addColumn('list_id', 'integer', (c) => c.notNull().references('target_lists.id').onDelete('cascade'))
+        .addColumn('external_key', binaryText(db), (c) => c.notNull())
+        .addColumn('row_number', 'integer', (c) => c.notNull())
+        .addColumn('unit', 'text')
+        .addColumn('category', 'text')
+        .addColumn('data_json', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('target_list_rows_pk', ['list_id', 'external_key'])
+        .execute();
+    },
+  },
 };

@@ -46,25 +46,33 @@ export const ZCampaignTarget = z.object({
 });
 export type CampaignTarget = z.infer<typeof ZCampaignTarget>;
 
-export const ZCreateCampaignInput = z.object({
-  key: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case letters, digits, dot, dash or underscore'),
-  name: z.string().trim().min(1).max(200),
-  nameEn: z.string().trim().max(200).optional(),
-  caseType: ZKeyText,
-  /** The unit running the campaign; every target's unit must lie in its subtree. */
-  unitId: z.number().int().positive(),
-  /** Category of targets whose row names none (e.g. the product line of a single-line list). */
-  category: ZKeyText.optional(),
-  rule: ZAssignmentRule,
-  /** Case type of the door-to-door visits unreachable targets may be escalated to. */
-  visitCaseType: ZKeyText.optional(),
-  /** all_or_nothing: one bad target and nothing is dispatched; skip_bad: dispatch the good ones. */
-  mode: z.enum(['all_or_nothing', 'skip_bad']).default('all_or_nothing'),
-  targets: z.array(ZCampaignTarget).min(1).max(200_000),
-});
+export const ZCreateCampaignInput = z
+  .object({
+    key: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case letters, digits, dot, dash or underscore'),
+    name: z.string().trim().min(1).max(200),
+    nameEn: z.string().trim().max(200).optional(),
+    caseType: ZKeyText,
+    /** The unit running the campaign; every target's unit must lie in its subtree. */
+    unitId: z.number().int().positive(),
+    /** Category of targets whose row names none (e.g. the product line of a single-line list). */
+    category: ZKeyText.optional(),
+    rule: ZAssignmentRule,
+    /** Case type of the door-to-door visits unreachable targets may be escalated to. */
+    visitCaseType: ZKeyText.optional(),
+    /** all_or_nothing: one bad target and nothing is dispatched; skip_bad: dispatch the good ones. */
+    mode: z.enum(['all_or_nothing', 'skip_bad']).default('all_or_nothing'),
+    /** The targets, given here … */
+    targets: z.array(ZCampaignTarget).min(1).max(200_000).optional(),
+    /** … or the key of an imported target list (`guankong import dispatch-list`). */
+    list: ZKeyText.optional(),
+  })
+  .refine((c) => (c.targets === undefined) !== (c.list === undefined), {
+    message: 'give either targets or a list',
+    path: ['targets'],
+  });
 export type CreateCampaignInput = z.input<typeof ZCreateCampaignInput>;
 
 export const ZTargetProblem = z.object({

@@ -45,7 +45,11 @@ describeEachDialect('dispatch campaigns', (ctx) => {
     }
     return null;
   };
-  const target = (n: number, unit: string, extra: Partial<CreateCampaignInput['targets'][number]> = {}) => ({
+  const target = (
+    n: number,
+    unit: string,
+    extra: Partial<NonNullable<CreateCampaignInput['targets']>[number]> = {},
+  ) => ({
     externalKey: `1390000${String(n).padStart(4, '0')}`,
     unit,
     data: { phone: `1390000${String(n).padStart(4, '0')}`, arrears: 58 + n, package: '畅享 199' },
@@ -92,12 +96,12 @@ describeEachDialect('dispatch campaigns', (ctx) => {
     const bad: CreateCampaignInput = {
       ...campaign,
       targets: [
-        ...campaign.targets,
+        ...campaign.targets!,
         target(5, 'NO-SUCH-GRID', { row: 6 }),
         target(1, org.eastGrid1.code, { row: 7 }), // the same subscriber twice
         target(6, org.westGrid1.code, { row: 8 }), // another branch's grid
         target(7, org.eastGrid1.code, { row: 9, category: 'iptv' }),
-        target(8, org.eastGrid1.code, { row: 10, data: { arrears: 12 } }), // no phone
+        target(8, org.eastGrid1.code, { row: 10, data: { arrears: '十二元' } }), // not a number
       ],
     };
     expect(await refusal(bad)).toMatchObject({
@@ -108,7 +112,7 @@ describeEachDialect('dispatch campaigns', (ctx) => {
         { row: 7, field: 'externalKey', code: 'duplicate_key' },
         { row: 8, field: 'unit', code: 'org.unit_not_found' },
         { row: 9, field: 'category', code: 'cases.unknown_category' },
-        { row: 10, field: 'data.phone', code: 'cases.field_invalid' },
+        { row: 10, field: 'data.arrears', code: 'cases.field_invalid' },
       ],
     });
     expect(

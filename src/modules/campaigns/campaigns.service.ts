@@ -20,6 +20,7 @@ import type {
   TargetProblem,
 } from './campaigns.schema.js';
 import { ZAssignmentRule, ZCreateCampaignInput } from './campaigns.schema.js';
+import { targetsOfList } from './dispatch-list.import.js';
 import type { Selectable } from 'kysely';
 import type { CampaignTable } from './campaigns.tables.js';
 
@@ -193,6 +194,15 @@ const resolveTargets = async (
   return { resolved, problems };
 };
 
+/** The rows of an imported list, which must be of the campaign's case type and lie under its unit. */
+const listTargets = async (tx: Executor, key: string, type: LoadedCaseType, unitId: number) => {
+  const list = await tx.selectFrom('targetLists').selectAll().where('key', '=', key).executeTakeFirst();
+  if (!list || !(await isUnitInScope({ unitId: list.unitId, roots: [unitId] }, { db: tx })))
+    throw new AppError('campaigns.list_not_found', { key, field: 'list' });
+  if (list.caseTypeId !== type.id) throw new AppError('campaigns.list_mismatch', { key, field: 'list' });
+  return targetsOfList(tx, list.id);
+};
+
 const toCampaign = async (db: Executor, row: Selectable<CampaignTable>): Promise<Campaign> => {
   const [type, visitType, names] = await Promise.all([
     caseTypeById(db, row.caseTypeId),
@@ -247,6 +257,7 @@ export const createCampaign = async (
     if (rule.by === 'single_unit' && !units.some((u) => u.code === rule.unitCode))
       throw new AppError('org.unit_not_found', { code: rule.unitCode, field: 'rule.unitCode' });
 
+    const targets = input.targets ?? (await listTargets(tx, input.list!, type, input.unitId));
     const { resolved, problems } = await resolveTargets(tx, {
       type,
       campaignKey: input.key,
@@ -254,7 +265,7 @@ export const createCampaign = async (
       units,
       category: input.category ? categoryOf(type, input.category) : undefined,
       rule: input.rule,
-      targets: input.targets,
+      targets,
     });
     if (problems.length > 0 && (input.mode === 'all_or_nothing' || resolved.length === 0))
       throw new AppError('campaigns.targets_invalid', {

@@ -32,7 +32,35 @@ export type CampaignTargetTable = {
   visitCaseId: number | null;
 };
 
+/** An imported target list (派单清单), waiting to be dispatched as a campaign. */
+export type TargetListTable = {
+  id: Generated<number>;
+  key: string;
+  name: string;
+  /** The case type whose fields the list's columns fill. */
+  caseTypeId: number;
+  /** The unit the list belongs to (its targets lie in its subtree). */
+  unitId: number;
+  rowCount: number;
+  createdByUserId: number | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** One row of a target list, by external key: importing the file again updates it. */
+export type TargetListRowTable = {
+  listId: number;
+  externalKey: string;
+  rowNumber: number;
+  unit: string | null;
+  category: string | null;
+  /** The case-type fields of the row, converted (JSON). */
+  dataJson: string;
+};
+
 export type CampaignsTables = {
   campaigns: CampaignTable;
   campaignTargets: CampaignTargetTable;
+  targetLists: TargetListTable;
+  targetListRows: TargetListRowTable;
 };

@@ -37,7 +37,7 @@ export const importsErrors = defineErrors({
   /**
    * The CSV text cannot be read as CSV, e.g. a quote opened and never closed, or a record over
    * the size limit (`details.line`: the text line where reading stopped; `details.reason`:
-   * csv-parse's code, never the cell, which may hold personal data).
+   * a code such as CSV_QUOTE_NOT_CLOSED, never the cell, which may hold personal data).
    */
   'imports.csv_unreadable': {
     kind: 'invalid',

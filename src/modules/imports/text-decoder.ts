@@ -7,12 +7,12 @@ import type { TextEncoding } from './file-sniff.js';
 import { completeUtf8Length } from './file-sniff.js';
 
 /*
- * The bytes of a CSV file to the text csv-parse reads, refusing bytes that are not valid in the
+ * The bytes of a CSV file to the text the CSV parser reads, refusing bytes that are not valid in the
  * encoding instead of turning them into U+FFFD: a phone number or an amount with a replaced
  * character would be imported wrong without anyone noticing.
  *
- * UTF-8 is checked and passed on as bytes (csv-parse works on bytes, so decoding it here would
- * only be undone there); other encodings are decoded with iconv-lite. Both count the lines seen,
+ * UTF-8 is checked and passed on as bytes (csv-rows.ts turns them into text with a string
+ * decoder, which joins a character cut across chunks); other encodings are decoded with iconv-lite. Both count the lines seen,
  * to say where a bad byte is.
  */
 
@@ -64,7 +64,7 @@ export const firstInvalidUtf8 = (bytes: Uint8Array): number => {
 
 /**
  * A Transform from the bytes of a text file (its byte-order mark skipped: `skip` bytes) to UTF-8
- * for csv-parse. Fails with `imports.encoding` at the first byte that is not valid in `encoding`.
+ * for the CSV parser. Fails with `imports.encoding` at the first byte that is not valid in `encoding`.
  */
 export const createTextDecoder = ({ encoding, skip }: { encoding: TextEncoding; skip: number }): Transform =>
   encoding === 'utf-8' ? new Utf8Checker(skip) : new IconvDecoder(encoding, skip);
@@ -91,7 +91,7 @@ class Utf8Checker extends Transform {
       this.offset += skipped;
       chunk = chunk.subarray(skipped);
     }
-    // The chunk goes on as it is (csv-parse joins a character cut across chunks); only the check
+    // The chunk goes on as it is (the string decoder after it joins a character cut across chunks); only the check
     // needs whole characters.
     let start = 0;
     if (this.carry) {
