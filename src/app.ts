@@ -7,6 +7,7 @@ import { authenticateApiToken, authenticateSession } from './modules/auth/auth.s
 import { orgRoutes } from './modules/org/org.routes.js';
 import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
+import { reportsRoutes } from './modules/reports/reports.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
@@ -117,6 +118,7 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
       customersRoutes(ctx),
       casesRoutes(ctx),
       campaignsRoutes(ctx),
+      reportsRoutes(ctx),
       notificationsRoutes(ctx),
     ],
   });

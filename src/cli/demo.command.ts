@@ -21,6 +21,7 @@ const phaseNames: Record<PackProgress['phase'], string> = {
   customers: '客户 customers',
   caseTypes: '工单类型 case types',
   history: '历史工单 history',
+  campaigns: '派单回访 campaigns',
 };
 
 /** Prints a line per phase and about every tenth of the history, so long loads show they are alive. */
@@ -28,7 +29,7 @@ const progressPrinter = () => {
   let lastPhase = '';
   let lastTenth = -1;
   return (p: PackProgress) => {
-    if (p.phase !== 'history') {
+    if (p.phase !== 'history' && p.phase !== 'campaigns') {
       if (p.done === p.total && p.phase !== lastPhase) {
         lastPhase = p.phase;
         console.log(`  ${phaseNames[p.phase]}: ${p.total}`);
@@ -38,7 +39,7 @@ const progressPrinter = () => {
     const tenth = Math.floor((p.done / Math.max(1, p.total)) * 10);
     if (tenth !== lastTenth) {
       lastTenth = tenth;
-      console.log(`  ${phaseNames.history}: ${p.done} / ${p.total}`);
+      console.log(`  ${phaseNames[p.phase]}: ${p.done} / ${p.total}`);
     }
   };
 };
@@ -76,6 +77,20 @@ const describeSummary = (s: PackLoadSummary, password: string): string[] => {
     lines.push(
       `  历史 history: ${h.reason === 'already_present' ? '已存在 / already present, not generated again' : 'not generated'}`,
     );
+  const c = s.campaigns;
+  if (c.generated) {
+    lines.push(
+      `  派单 campaigns: ${c.created.length} created (${c.created.join(', ')}), ${c.existing.length} existing; ` +
+        `${c.targets} targets, ${c.followedUp} followed up, ${c.reactivated} reactivated (${(c.ms / 1000).toFixed(1)} s)`,
+    );
+    if (c.failures.length > 0)
+      lines.push(
+        `  警告 warning: ${c.failures.length} steps refused, e.g. ${c.failures
+          .slice(0, 3)
+          .map((f) => `${f.externalKey} ${f.action} ${f.code}`)
+          .join('; ')}`,
+      );
+  } else if (c.reason === 'already_present') lines.push('  派单 campaigns: 已存在 / already present');
   const v = s.views;
   lines.push(
     `  工单 cases: ${v.total} — open ${v.open}, at risk ${v.atRisk}, overdue ${v.overdue}, paused ${v.paused}, ` +

@@ -5,6 +5,7 @@ import { auditCommand } from './audit.command.js';
 import { demoCommand } from './demo.command.js';
 import { importCommand } from './import.command.js';
 import { migrateCommand } from './migrate.command.js';
+import { reportCommand } from './report.command.js';
 import { serveCommand } from './serve.command.js';
 import { userCommand } from './user.command.js';
 import { reportCliError } from './cli-support.js';
@@ -22,6 +23,7 @@ program.addCommand(userCommand());
 program.addCommand(auditCommand());
 program.addCommand(demoCommand());
 program.addCommand(importCommand());
+program.addCommand(reportCommand());
 
 try {
   await program.parseAsync(process.argv);

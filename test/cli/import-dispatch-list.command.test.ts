@@ -99,6 +99,31 @@ describe('guankong import dispatch-list', () => {
     expect(await listRows()).toBe(1);
   });
 
+  it('writes a monthly report to a file and keeps it', async () => {
+    const out = path.join(dir, 'report.md');
+    const run = cli([
+      'report',
+      'telecom-arrears-monthly',
+      '--period',
+      '2026-10',
+      '--unit',
+      org.east.code,
+      '--format',
+      'md',
+      '--out',
+      out,
+    ]);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain('城东2026年10月欠费拆机管控分析报告');
+    const markdown = readFileSync(out, 'utf8');
+    expect(markdown).toContain('欠费拆机存在的主要问题');
+    expect(markdown).toContain('本月派单 0 户');
+    expect(await db.selectFrom('reports').select('format').execute()).toEqual([{ format: 'md' }]);
+    const bad = cli(['report', 'telecom-arrears-monthly', '--period', '2026-13', '--unit', org.east.code]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('2026-10');
+  });
+
   it('leaves the database as it was when the process is killed mid-import', async () => {
     const file = path.join(dir, 'big.csv');
     await new Promise<void>((resolve, reject) => {

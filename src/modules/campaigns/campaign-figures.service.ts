@@ -8,7 +8,7 @@ import { caseTypeById } from '../cases/case-types.service.js';
 import { isUnitInScope, unitNames } from '../org/units.service.js';
 import { userNames } from '../org/users.service.js';
 import { unitCondition } from '../org/scope.js';
-import { isCampaignVisible, reactivatedField, unreachableReason } from './campaigns.service.js';
+import { isCampaignVisible, otherReason, reactivatedField, unreachableReason } from './campaigns.service.js';
 
 /*
  * The figures of dispatch campaigns, from their follow-up cases (never typed in):
@@ -16,7 +16,7 @@ import { isCampaignVisible, reactivatedField, unreachableReason } from './campai
  *   back or closed with a reason code), cancelled ones excluded from both;
  * - reached: followed up with a reason outside `unreachable` (联系不上); reached rate = reached ÷ followed up;
  * - reactivated: outcome `reactivated` = true; reactivation rate (激活率) = reactivated ÷ targets;
- * - net disconnections (净拆机) = targets − reactivated;
+ * - net disconnections (净拆机) = targets − reactivated; other reason: followed up under `other` (其他);
  * - only the targets whose follow-ups the caller may read count (a grid manager: his grid's);
  * - reasons: followed-up targets by reason, root reasons with their sub-reasons, counts and shares
  *   of the followed up, largest first.
@@ -49,6 +49,8 @@ export const ZCampaignFigureRow = z.object({
   reactivated: z.number().int(),
   reactivationRate: ZRate,
   netDisconnections: z.number().int(),
+  /** Followed up with a reason under `other` (其他): many of them means vague feedback. */
+  otherReason: z.number().int(),
 });
 export type CampaignFigureRow = z.infer<typeof ZCampaignFigureRow>;
 
@@ -77,6 +79,7 @@ type Acc = {
   followedUp: number;
   reached: number;
   reactivated: number;
+  otherReason: number;
 };
 const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 10_000) / 10_000);
 const finish = (a: Acc): CampaignFigureRow => ({
@@ -158,7 +161,15 @@ export const figuresOfCampaigns = async (
     ),
   ]);
 
-  const total: Acc = { key: 'total', label: '', targets: 0, followedUp: 0, reached: 0, reactivated: 0 };
+  const total: Acc = {
+    key: 'total',
+    label: '',
+    targets: 0,
+    followedUp: 0,
+    reached: 0,
+    reactivated: 0,
+    otherReason: 0,
+  };
   const groups = {
     category: new Map<string, Acc>(),
     unit: new Map<string, Acc>(),
@@ -170,7 +181,11 @@ export const figuresOfCampaigns = async (
   >();
   const accOf = (map: Map<string, Acc>, key: string, label: string) => {
     let acc = map.get(key);
-    if (!acc) map.set(key, (acc = { key, label, targets: 0, followedUp: 0, reached: 0, reactivated: 0 }));
+    if (!acc)
+      map.set(
+        key,
+        (acc = { key, label, targets: 0, followedUp: 0, reached: 0, reactivated: 0, otherReason: 0 }),
+      );
     return acc;
   };
   const countReason = (scope: string, type: LoadedCaseType, code: string) => {
@@ -202,7 +217,9 @@ export const figuresOfCampaigns = async (
       ),
     ];
     const followedUp = followedUpStatuses.has(r.status) && r.reasonCode !== null;
-    const reached = followedUp && reasonPath(type, r.reasonCode!).root.key !== unreachableReason;
+    const root = followedUp ? reasonPath(type, r.reasonCode!).root.key : null;
+    const reached = followedUp && root !== unreachableReason;
+    const other = root === otherReason;
     const outcome = r.outcomeJson ? (JSON.parse(r.outcomeJson) as Record<string, unknown>) : {};
     const reactivated = followedUp && outcome[reactivatedField] === true;
     for (const a of accs) {
@@ -210,6 +227,7 @@ export const figuresOfCampaigns = async (
       if (followedUp) a.followedUp++;
       if (reached) a.reached++;
       if (reactivated) a.reactivated++;
+      if (other) a.otherReason++;
     }
     if (followedUp) {
       countReason('', type, r.reasonCode!);

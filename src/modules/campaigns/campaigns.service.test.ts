@@ -245,6 +245,7 @@ describeEachDialect('dispatch campaigns', (ctx) => {
       reactivated: 1,
       reactivationRate: 0.25,
       netDisconnections: 3,
+      otherReason: 0,
     });
     expect(f.reasons).toEqual([
       {

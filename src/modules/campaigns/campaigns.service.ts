@@ -37,6 +37,8 @@ import type { CampaignTable } from './campaigns.tables.js';
 
 export const unreachableReason = 'unreachable';
 export const reactivatedField = 'reactivated';
+/** The reason root of vague outcomes (其他): the figures count it per manager. */
+export const otherReason = 'other';
 
 /** At most this many problems travel in an error or a reply; `problemCount` counts all. */
 const reportedProblems = 1000;

@@ -272,6 +272,203 @@ export const ZPackHistory = z.strictObject({
 export type PackHistory = z.infer<typeof ZPackHistory>;
 export type PackHistoryType = z.infer<typeof ZHistoryType>;
 
+/*
+ * Campaigns (派单) history: months of dispatch campaigns created through the campaigns service
+ * from generated targets, their follow-ups accepted and resolved through the case services. All
+ * words, shares and texts are the pack's; the generator (campaign-history.ts) knows none.
+ */
+
+/** A generated target value: a literal, a weighted choice, a number range, a phone number or a pattern. */
+const ZTargetValue = z.union([
+  z.string().max(500),
+  z.number(),
+  z.boolean(),
+  z.strictObject({
+    oneOf: z.array(z.tuple([z.union([ZText, z.number(), z.boolean()]), z.number().positive()])).min(1),
+  }),
+  /** A number in [min, max], rounded to `step`; `skew` > 1 favours small values. */
+  z.strictObject({
+    between: z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, 'expected min ≤ max'),
+    step: z.number().positive().default(1),
+    skew: z.number().positive().default(1),
+  }),
+  /** A mobile number: one of the prefixes + 8 digits. */
+  z.strictObject({ phone: z.array(z.string().regex(/^\d{3}$/)).min(1) }),
+  /**
+   * A text from a pattern: `{name}` takes an item of the list `name` (the unit's own lists first,
+   * then the value's `lists`), `{a-b}` an integer in [a, b], zero-padded to the width of a.
+   */
+  z.strictObject({ pattern: ZText.max(500), lists: z.record(z.string(), z.array(ZText).min(1)).default({}) }),
+]);
+export type TargetValue = z.infer<typeof ZTargetValue>;
+
+/** `{name}` placeholders of a text, without the `{a-b}` ranges. */
+export const placeholdersOf = (text: string): string[] =>
+  [...text.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!).filter((name) => !/^\d+-\d+$/.test(name));
+
+const ZCampaignLine = z.strictObject({
+  /** The product line's key in the campaign key: `<yyyy-mm>-<key>`, e.g. 2026-10-broadband. */
+  key: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/)
+    .max(40),
+  /** The category (key) of the case type the line's follow-ups are filed under. */
+  category: ZText,
+  /** The campaign's name; `{year}` and `{month}` are those of the month the list is about. */
+  name: z.strictObject({ zh: ZText.max(200), en: ZText.max(200) }),
+  /** Local time of day the list is dispatched, HH:MM. */
+  dispatchTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  /** Targets per month: [fewest, most]. */
+  targets: z
+    .tuple([z.number().int().min(1), z.number().int().min(1)])
+    .refine(([a, b]) => a <= b, 'expected fewest ≤ most'),
+  /** The target's data (fields of the case type fill them; the rest stays with the target). */
+  fields: z.record(z.string().max(64), ZTargetValue),
+  /** Reason key (any node of the type's reasons) → weight, for followed-up targets. */
+  reasons: ZWeights,
+  /** Share of targets won back; only targets whose reason is (under) one of `reasons` are. */
+  reactivation: z.strictObject({ share: ZShare, reasons: z.array(ZText).min(1) }),
+  /** Feedback templates per reason key; a reason without its own uses its nearest ancestor's. */
+  feedback: z.record(z.string(), z.array(ZText.max(2000)).min(1)),
+  /** Appended to the feedback of a reactivated target. */
+  reactivatedFeedback: z.array(ZText.max(500)).min(1),
+});
+export type PackCampaignLine = z.infer<typeof ZCampaignLine>;
+
+export const ZPackCampaigns = z.strictObject({
+  seed: z.union([z.number().int(), ZText]),
+  /** How many monthly lists: the latest months whose list has been dispatched by now. */
+  months: z.number().int().min(1).max(24),
+  /** A month's list is dispatched on this working day of the following month. */
+  dispatchWorkingDay: z.number().int().min(1).max(10).default(1),
+  calendar: ZText.max(64).default('CN-STD'),
+  utcOffset: z.string().regex(/^[+-]\d{2}:\d{2}$/),
+  caseType: ZText,
+  /** The unit running the campaigns (e.g. the branch); the targets go to its grids. */
+  unit: ZUnitCode,
+  /** Who creates the campaigns (needs cases.dispatch on `unit`). */
+  dispatcher: ZUsername,
+  /** Grid → weight and the lists its patterns draw from (its streets). Each needs a manager in the pack. */
+  units: z.record(
+    ZUnitCode,
+    z.strictObject({
+      weight: z.number().positive(),
+      lists: z.record(z.string(), z.array(ZText).min(1)).default({}),
+    }),
+  ),
+  /** The field whose value is the target's key in the list (unique within a campaign). */
+  targetKey: z.string().max(64),
+  /** Outcome field values; a text `{date}` is the local date of the resolution. */
+  outcome: z.strictObject({
+    reactivated: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    notReactivated: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  }),
+  shares: z.strictObject({
+    /** Follow-ups resolved after the `late` delay instead of the `resolve` one. */
+    late: ZShare,
+    /** Targets of the latest month not followed up yet (left assigned or accepted). */
+    notFollowedUp: ZShare,
+  }),
+  delays: z.strictObject({
+    /** Dispatch to acceptance. */
+    accept: ZDelay,
+    /** Acceptance to resolution, on time … */
+    resolve: ZDelay,
+    /** … and late. */
+    late: ZDelay,
+  }),
+  /** Managers who do worse: reason key → weight factor (a root's applies to its children), factors of the shares. */
+  skew: z
+    .array(
+      z.strictObject({
+        user: ZUsername,
+        reasons: z.record(z.string(), z.number().min(0)).default({}),
+        reactivation: z.number().min(0).default(1),
+        late: z.number().min(0).default(1),
+        notFollowedUp: z.number().min(0).default(1),
+      }),
+    )
+    .default([]),
+  lines: z.array(ZCampaignLine).min(1),
+});
+export type PackCampaigns = z.infer<typeof ZPackCampaigns>;
+
+type Check = {
+  issue: (path: (string | number)[], message: string) => void;
+  unit: (code: string, path: (string | number)[]) => void;
+  user: (name: string, path: (string | number)[]) => void;
+  types: ReadonlyMap<string, CaseTypeDefinition>;
+};
+
+/** The cross references of the campaigns section: case type, categories, reasons, fields, units, users. */
+const checkCampaigns = (
+  pack: { users: Array<z.infer<typeof ZPackUser>> },
+  campaigns: PackCampaigns,
+  { issue, unit, user, types }: Check,
+) => {
+  const path = ['campaigns'];
+  unit(campaigns.unit, [...path, 'unit']);
+  user(campaigns.dispatcher, [...path, 'dispatcher']);
+  for (const code of Object.keys(campaigns.units)) {
+    unit(code, [...path, 'units', code]);
+    if (!pack.users.some((u) => u.grants.some((g) => g.role === 'manager' && g.unit === code)))
+      issue(
+        [...path, 'units', code],
+        `no user of the pack manages ${code}: its targets could not be assigned`,
+      );
+  }
+  campaigns.skew.forEach((s, i) => user(s.user, [...path, 'skew', i, 'user']));
+  const type = types.get(campaigns.caseType);
+  if (!type) return issue([...path, 'caseType'], `unknown case type ${campaigns.caseType}`);
+  const reason = (key: string, p: (string | number)[]) => {
+    if (!findNode(type.reasons, key)) issue(p, `unknown reason ${key}`);
+  };
+  campaigns.skew.forEach((s, i) => {
+    for (const key of Object.keys(s.reasons)) reason(key, [...path, 'skew', i, 'reasons', key]);
+  });
+  const outcomeKeys = new Set(type.closing.outcomeFields.map((f) => f.key));
+  for (const which of ['reactivated', 'notReactivated'] as const)
+    for (const key of Object.keys(campaigns.outcome[which]))
+      if (!outcomeKeys.has(key)) issue([...path, 'outcome', which, key], `unknown outcome field ${key}`);
+  const minFeedback = type.closing.minFeedbackLength;
+  campaigns.lines.forEach((line, i) => {
+    const lPath = [...path, 'lines', i];
+    if (campaigns.lines.findIndex((l) => l.key === line.key) !== i)
+      issue([...lPath, 'key'], `duplicate line ${line.key}`);
+    if (!findNode(type.categories, line.category))
+      issue([...lPath, 'category'], `unknown category ${line.category}`);
+    if (line.fields[campaigns.targetKey] === undefined)
+      issue([...lPath, 'fields'], `no value for the target key ${campaigns.targetKey}`);
+    for (const f of type.fields)
+      if (f.required && line.fields[f.key] === undefined)
+        issue([...lPath, 'fields'], `required field ${f.key} has no value`);
+    for (const [key, value] of Object.entries(line.fields))
+      if (typeof value === 'object' && 'pattern' in value)
+        for (const name of placeholdersOf(value.pattern))
+          if (!value.lists[name] && !Object.values(campaigns.units).every((u) => u.lists[name] !== undefined))
+            issue([...lPath, 'fields', key], `no list ${name} (in the value or in every unit)`);
+    const known = new Set([...Object.keys(line.fields), 'date']);
+    const texts = (list: string[], p: (string | number)[], min: number) =>
+      list.forEach((text, j) => {
+        for (const name of placeholdersOf(text))
+          if (!known.has(name)) issue([...p, j], `unknown placeholder {${name}}`);
+        if (text.length < min) issue([...p, j], `shorter than the type's minFeedbackLength ${min}`);
+      });
+    for (const key of Object.keys(line.reasons)) {
+      reason(key, [...lPath, 'reasons', key]);
+      const node = findNode(type.reasons, key);
+      if (node && ![key, ...[...node.path].reverse()].some((k) => line.feedback[k]))
+        issue([...lPath, 'feedback'], `no feedback for reason ${key} or its parents`);
+    }
+    for (const [key, list] of Object.entries(line.feedback)) {
+      reason(key, [...lPath, 'feedback', key]);
+      texts(list, [...lPath, 'feedback', key], minFeedback);
+    }
+    texts(line.reactivatedFeedback, [...lPath, 'reactivatedFeedback'], 0);
+    line.reactivation.reasons.forEach((key, j) => reason(key, [...lPath, 'reactivation', 'reasons', j]));
+  });
+};
+
 export const ZPack = z
   .object({
     key: z.string().regex(packKeyPattern).max(64),
@@ -285,6 +482,7 @@ export const ZPack = z
     residents: ZPackResidents.optional(),
     caseTypes: z.array(ZCaseTypeDefinition).default([]),
     history: ZPackHistory.optional(),
+    campaigns: ZPackCampaigns.optional(),
   })
   .superRefine((pack, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -324,11 +522,12 @@ export const ZPack = z
       if (types.has(t.key)) issue(['caseTypes', i, 'key'], `duplicate case type ${t.key}`);
       types.set(t.key, t);
     });
-    const history = pack.history;
-    if (!history) return;
     const user = (name: string, path: (string | number)[]) => {
       if (!users.has(name)) issue(path, `unknown user ${name} (users of the pack only)`);
     };
+    if (pack.campaigns) checkCampaigns(pack, pack.campaigns, { issue, unit, user, types });
+    const history = pack.history;
+    if (!history) return;
     for (const [role, names] of Object.entries(history.actors))
       names.forEach((n, i) => user(n, ['history', 'actors', role, i]));
     for (const code of Object.keys(history.units)) unit(code, ['history', 'units', code]);
@@ -377,5 +576,24 @@ export const withHistoryOverride = (history: PackHistory, override: HistoryOverr
     ...rest,
     shares: { ...history.shares, ...shares },
     delays: { ...history.delays, ...delays },
+  });
+};
+
+/** What a caller may change in a pack's campaigns for one load (tests use fewer months and targets). */
+export type CampaignsOverride = Partial<Pick<PackCampaigns, 'seed' | 'months'>> & {
+  /** Targets per month: the line's [fewest, most] for every line. */
+  targets?: [number, number];
+};
+
+/** The pack's campaigns with the override applied, validated again. */
+export const withCampaignsOverride = (
+  campaigns: PackCampaigns,
+  override: CampaignsOverride = {},
+): PackCampaigns => {
+  const { targets, ...rest } = override;
+  return ZPackCampaigns.parse({
+    ...campaigns,
+    ...rest,
+    lines: targets ? campaigns.lines.map((l) => ({ ...l, targets })) : campaigns.lines,
   });
 };

@@ -88,7 +88,7 @@ it('refuses an unknown pack, naming the ones there are', () => {
   expect(() => readPack('no-such-pack')).toThrow(
     expect.objectContaining({
       code: 'packs.unknown',
-      details: { key: 'no-such-pack', available: 'property-service' },
+      details: { key: 'no-such-pack', available: 'property-service, telecom-arrears' },
     }),
   );
   expect(() => readPack('../package')).toThrow(expect.objectContaining({ code: 'packs.unknown' }));

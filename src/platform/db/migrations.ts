@@ -8,6 +8,7 @@ import { campaignsMigrations } from '../../modules/campaigns/campaigns.migration
 import { casesMigrations } from '../../modules/cases/cases.migrations.js';
 import { customersMigrations } from '../../modules/customers/customers.migrations.js';
 import { notificationsMigrations } from '../../modules/notifications/notifications.migrations.js';
+import { reportsMigrations } from '../../modules/reports/reports.migrations.js';
 import { orgMigrations } from '../../modules/org/org.migrations.js';
 import { jobsMigrations } from '../jobs/jobs.migrations.js';
 
@@ -25,6 +26,7 @@ export const allMigrations = (): Record<string, Migration> => ({
   ...casesMigrations,
   ...notificationsMigrations,
   ...campaignsMigrations,
+  ...reportsMigrations,
 });
 
 export type MigrationReport = { applied: string[]; alreadyApplied: number };

@@ -5,6 +5,7 @@ import type { CalendarTables } from '../../modules/calendar/calendar.tables.js';
 import type { CasesTables } from '../../modules/cases/cases.tables.js';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.js';
 import type { CustomersTables } from '../../modules/customers/customers.tables.js';
+import type { ReportsTables } from '../../modules/reports/reports.tables.js';
 import type { OrgTables } from '../../modules/org/org.tables.js';
 import type { JobsTables } from '../jobs/jobs.tables.js';
 
@@ -17,4 +18,5 @@ export type Database = OrgTables &
   CustomersTables &
   CasesTables &
   NotificationsTables &
-  CampaignsTables;
+  CampaignsTables &
+  ReportsTables;
