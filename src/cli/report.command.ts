@@ -1,8 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { listTemplateKeys } from '../modules/reports/report-templates.js';
 import type { ReportFormat } from '../modules/reports/reports.service.js';
-import { generateReport, readReport, reportFormats } from '../modules/reports/reports.service.js';
+import { renderMarkdown } from '../modules/reports/render/markdown-render.js';
+import { createReport, readReport, reportFormats } from '../modules/reports/reports.service.js';
 import { getUnitByCode } from '../modules/org/units.service.js';
 import { systemActor } from '../platform/access.js';
 import { systemClock } from '../platform/clock.js';
@@ -23,20 +25,27 @@ export const reportCommand = () =>
         options: { period: string; unit: string; format: ReportFormat; out?: string },
       ) => {
         const started = performance.now();
-        const { report, file } = await withDatabase(
+        const { report, document, file } = await withDatabase(
           async (db) => {
             const deps = { db, clock: systemClock, actor: systemActor('cli') };
             const unit = await getUnitByCode({ code: options.unit }, deps);
-            const report = await generateReport(
+            const { report, document } = await createReport(
               { template, period: options.period, unitId: unit.id, format: options.format },
               deps,
             );
-            return { report, file: await readReport({ reportId: report.id }, deps) };
+            return { report, document, file: await readReport({ reportId: report.id }, deps) };
           },
           { migrate: true },
         );
         const out = options.out ?? file.fileName;
         writeFileSync(out, file.content);
+        // A Markdown report links its charts as SVG files in charts/ beside it.
+        if (options.format === 'md') {
+          const charts = path.join(path.dirname(out), 'charts');
+          const { assets } = renderMarkdown({ document });
+          if (assets.length > 0) mkdirSync(charts, { recursive: true });
+          for (const asset of assets) writeFileSync(path.join(charts, asset.fileName), asset.svg);
+        }
         console.log(
           `已生成 / generated: ${report.title} → ${out} (${(report.size / 1024).toFixed(0)} KB, ` +
             `${((performance.now() - started) / 1000).toFixed(1)} s; report #${report.id})`,

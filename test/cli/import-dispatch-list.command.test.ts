@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureStandardCalendar } from '../../src/modules/calendar/calendar.service.js';
+import { createCampaign } from '../../src/modules/campaigns/campaigns.service.js';
 import { installCaseType } from '../../src/modules/cases/case-types.service.js';
 import { systemActor } from '../../src/platform/access.js';
 import { systemClock } from '../../src/platform/clock.js';
@@ -12,7 +13,7 @@ import { createDatabase } from '../../src/platform/db/database.js';
 import type { Db } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrations.js';
 import { arrearsFollowUp } from '../helpers/campaigns.js';
-import { buildOrgTree } from '../helpers/factories.js';
+import { buildOrgTree, buildUser, grant } from '../helpers/factories.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'guankong-dispatch-cli-'));
 const databaseFile = path.join(dir, 'cli.sqlite');
@@ -99,7 +100,7 @@ describe('guankong import dispatch-list', () => {
     expect(await listRows()).toBe(1);
   });
 
-  it('writes a monthly report to a file and keeps it', async () => {
+  it('writes a monthly report to a file, with its charts beside a Markdown one, and keeps it', async () => {
     const out = path.join(dir, 'report.md');
     const run = cli([
       'report',
@@ -119,6 +120,44 @@ describe('guankong import dispatch-list', () => {
     expect(markdown).toContain('欠费拆机存在的主要问题');
     expect(markdown).toContain('本月派单 0 户');
     expect(await db.selectFrom('reports').select('format').execute()).toEqual([{ format: 'md' }]);
+    expect(existsSync(path.join(dir, 'charts'))).toBe(false); // no campaign that month: no chart
+
+    // This month's campaign, dispatched from the list imported above: the grids' chart is written.
+    await buildUser(db, [grant('manager', org.eastGrid1.id)]);
+    const head = (await buildUser(db, [grant('manager', org.east.id)])).actor;
+    await createCampaign(
+      {
+        key: 'now',
+        name: '本月回访',
+        caseType: 'telecom.arrears',
+        unitId: org.east.id,
+        rule: { by: 'unit_column' },
+        list: '2026-10',
+      },
+      { db, clock: systemClock, actor: head },
+    );
+    const month = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+    })
+      .format(new Date())
+      .slice(0, 7);
+    const withCharts = cli([
+      'report',
+      'telecom-arrears-monthly',
+      '--period',
+      month,
+      '--unit',
+      org.east.code,
+      '--format',
+      'md',
+      '--out',
+      out,
+    ]);
+    expect(withCharts.code, withCharts.err).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('](charts/figure-1.svg)');
+    expect(readFileSync(path.join(dir, 'charts', 'figure-1.svg'), 'utf8')).toContain('<svg');
     const bad = cli(['report', 'telecom-arrears-monthly', '--period', '2026-13', '--unit', org.east.code]);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('2026-10');

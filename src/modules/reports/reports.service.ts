@@ -98,7 +98,14 @@ export const renderReport = async (
  * Generates, stores and audits a report. Needs cases.read on the unit (the figures are of its
  * subtree, counted within the caller's scope).
  */
-export const generateReport = async (rawInput: GenerateReportInput, deps: Deps): Promise<ReportSummary> => {
+export const generateReport = async (rawInput: GenerateReportInput, deps: Deps): Promise<ReportSummary> =>
+  (await createReport(rawInput, deps)).report;
+
+/** `generateReport`, answering the document too (the CLI writes a Markdown report's charts beside it). */
+export const createReport = async (
+  rawInput: GenerateReportInput,
+  deps: Deps,
+): Promise<{ report: ReportSummary; document: ReportDocument }> => {
   const { db, clock, actor } = deps;
   const roots = requirePermission(actor, 'cases.read');
   const input = ZGenerateReportInput.parse(rawInput);
@@ -145,7 +152,7 @@ export const generateReport = async (rawInput: GenerateReportInput, deps: Deps):
       },
       { actor, clock },
     );
-    return {
+    const report: ReportSummary = {
       id,
       template: template.key,
       period: input.period,
@@ -156,6 +163,7 @@ export const generateReport = async (rawInput: GenerateReportInput, deps: Deps):
       size: rendered.content.length,
       createdAt: now,
     };
+    return { report, document };
   });
 };
 
