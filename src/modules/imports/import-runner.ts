@@ -1,9 +1,8 @@
-import type { Executor } from '../../platform/db/database.js';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Executor } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { CellType, CellValue } from './cell-convert.js';
 import { convertCell, excelSerialOf } from './cell-convert.js';
-import type { ColumnMapping, MappingField } from './column-mapping.js';
+import type { MappingField } from './column-mapping.js';
 import { guessMapping, resolveMapping, savedMappingOf } from './column-mapping.js';
 import type { OpenTableOptions } from './tabular-reader.js';
 import { openTable } from './tabular-reader.js';
@@ -245,5 +244,3 @@ export const problemRows = (report: Pick<ImportReport, 'problems'>): string[][] 
   ['行 row', '列 field', '值 value', '代码 code', '原因', 'why'],
   ...report.problems.map((p) => [String(p.row), p.field, p.value, p.code, p.whyZh, p.why]),
 ];
-
-export type { ColumnMapping };
