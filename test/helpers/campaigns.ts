@@ -46,3 +46,20 @@ export const arrearsFollowUp: CaseTypeDefinitionInput = {
   clocks: [{ key: 'followup', name: '回访反馈', startsAt: 'assigned', stopsAt: 'resolved' }],
   limits: [{ category: '*', priority: '*', limits: { followup: '3wd' } }],
 };
+
+/** The door-to-door visit an unreachable target is escalated to (上门走访): the target's arrears and package first. */
+export const doorVisit: CaseTypeDefinitionInput = {
+  key: 'telecom.visit',
+  name: '欠费拆机上门走访',
+  nameEn: 'Door-to-door visit',
+  fields: [
+    { key: 'arrears', label: '欠费金额', type: 'number' },
+    { key: 'package', label: '套餐', type: 'text' },
+    { key: 'address', label: '装机地址', type: 'text' },
+  ],
+  categories: [
+    { key: 'broadband', name: '宽带' },
+    { key: 'mobile', name: '移动' },
+  ],
+  priorities: [{ key: 'normal', name: '一般' }],
+};

@@ -42,4 +42,16 @@ export const campaignsErrors = defineErrors({
     zh: '该目标已有上门走访工单 #{visitCaseId}',
     en: 'This target has a visit already: case #{visitCaseId}',
   },
+  /** The campaign names no visit case type, so its targets cannot be escalated to visits. */
+  'campaigns.no_visit_type': {
+    kind: 'invalid',
+    zh: '派单批次 {key} 未设置上门走访工单类型',
+    en: 'Campaign {key} has no visit case type',
+  },
+  /** No target of the campaign has this key (or its follow-up lies outside the caller's scope). */
+  'campaigns.target_not_found': {
+    kind: 'not_found',
+    zh: '派单目标 {key} 不存在',
+    en: 'Campaign target {key} not found',
+  },
 });

@@ -94,4 +94,32 @@ describeEachDialect('campaigns API', (ctx) => {
     const unbounded = await head.request('GET', '/api/v1/campaign-figures');
     expect(unbounded.statusCode).toBe(400);
   });
+
+  it("lists the campaign's targets, refuses a visit for a target not unreachable, reads a case's target", async () => {
+    const page = await head.request('GET', '/api/v1/campaigns/api-2026-10/targets?contact=none&pageSize=10');
+    expect(page.statusCode).toBe(200);
+    expect(page.json()).toMatchObject({
+      total: 1,
+      items: [{ externalKey: '13900001111', reasonCode: null, data: { phone: '13900001111' }, visit: null }],
+    });
+    const caseId = (page.json() as { items: Array<{ case: { id: number } }> }).items[0]!.case.id;
+    expect((await head.request('GET', '/api/v1/campaigns/api-2026-10/targets?pageSize=500')).statusCode).toBe(
+      400,
+    );
+
+    const visit = await head.request('POST', '/api/v1/campaigns/api-2026-10/targets/13900001111/visit', {});
+    expect(visit.statusCode).toBe(400);
+    expect(visit.json()).toMatchObject({ error: { code: 'campaigns.no_visit_type' } });
+    const unknown = await head.request('POST', '/api/v1/campaigns/api-2026-10/targets/000/visit', {});
+    expect(unknown.json()).toMatchObject({ error: { code: 'campaigns.target_not_found' } });
+
+    const target = await head.request('GET', `/api/v1/cases/${caseId}/campaign-target`);
+    expect(target.json()).toMatchObject({
+      campaign: { key: 'api-2026-10' },
+      fields: [{ key: 'phone', label: '联系电话', value: '13900001111' }],
+      canEscalate: false,
+    });
+    expect((await staff.request('GET', '/api/v1/target-lists')).statusCode).toBe(403);
+    expect((await head.request('GET', '/api/v1/target-lists')).json()).toEqual([]);
+  });
 });

@@ -6,6 +6,17 @@ import { depsOf } from '../../platform/context.js';
 import { figuresOfCampaigns, ZCampaignFigures, ZCampaignFiguresQuery } from './campaign-figures.service.js';
 import { ZCampaign, ZCreateCampaignInput, ZCreateCampaignResult } from './campaigns.schema.js';
 import { createCampaign, getCampaign, listCampaigns } from './campaigns.service.js';
+import {
+  escalateTargetToVisit,
+  getCaseCampaignTarget,
+  listCampaignTargets,
+  listTargetLists,
+  ZCampaignTargetPage,
+  ZCampaignTargetsQuery,
+  ZCaseCampaignTarget,
+  ZEscalateToVisitInput,
+  ZTargetListSummary,
+} from './campaign-targets.service.js';
 
 /** Dispatch campaigns (派单) and their figures under /api/v1. */
 export const campaignsRoutes = (ctx: AppContext) => async (root: FastifyInstance) => {
@@ -45,5 +56,62 @@ export const campaignsRoutes = (ctx: AppContext) => async (root: FastifyInstance
       },
     },
     async (req) => figuresOfCampaigns(req.query, depsOf(ctx, req)),
+  );
+  app.get(
+    '/api/v1/campaigns/:key/targets',
+    {
+      schema: {
+        ...tags,
+        summary: "A page of a campaign's targets with their follow-up's state and outcome",
+        params: z.object({ key: z.string().min(1).max(64) }),
+        querystring: ZCampaignTargetsQuery,
+        response: { 200: ZCampaignTargetPage },
+      },
+    },
+    async (req) => listCampaignTargets({ campaign: req.params.key, query: req.query }, depsOf(ctx, req)),
+  );
+  app.post(
+    '/api/v1/campaigns/:key/targets/:externalKey/visit',
+    {
+      schema: {
+        ...tags,
+        summary: 'Escalate an unreachable target to a door-to-door visit (cases.write)',
+        params: z.object({ key: z.string().min(1).max(64), externalKey: z.string().min(1).max(100) }),
+        body: ZEscalateToVisitInput,
+        response: { 201: z.object({ caseId: z.number().int() }) },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(
+          await escalateTargetToVisit(
+            { campaign: req.params.key, externalKey: req.params.externalKey, input: req.body },
+            depsOf(ctx, req),
+          ),
+        ),
+  );
+  app.get(
+    '/api/v1/cases/:caseId/campaign-target',
+    {
+      schema: {
+        ...tags,
+        summary: 'The campaign target behind a follow-up or visit case (404 when none)',
+        params: z.object({ caseId: z.coerce.number().int().positive() }),
+        response: { 200: ZCaseCampaignTarget },
+      },
+    },
+    async (req) => getCaseCampaignTarget({ caseId: req.params.caseId }, depsOf(ctx, req)),
+  );
+  app.get(
+    '/api/v1/target-lists',
+    {
+      schema: {
+        ...tags,
+        summary: 'Imported target lists the caller may dispatch (cases.dispatch)',
+        response: { 200: z.array(ZTargetListSummary) },
+      },
+    },
+    async (req) => listTargetLists(depsOf(ctx, req)),
   );
 };

@@ -122,6 +122,23 @@ const toSummary = (row: CaseRow, lookups: Lookups, clocks: CaseClockRow[], now: 
   };
 };
 
+/**
+ * The list summaries of case rows the caller was allowed to read (by `visibleCases`): for lists
+ * of other modules too, such as a campaign's targets.
+ */
+export const summariesOf = async (db: Executor, rows: CaseRow[], now: Date): Promise<CaseSummary[]> => {
+  const [lookups, clocks] = await Promise.all([
+    loadLookups(db, rows),
+    casesRepo.listClocks(
+      db,
+      rows.map((r) => r.id),
+    ),
+  ]);
+  const byCase = new Map<number, CaseClockRow[]>();
+  for (const c of clocks) byCase.set(c.caseId, [...(byCase.get(c.caseId) ?? []), c]);
+  return rows.map((r) => toSummary(r, lookups, byCase.get(r.id) ?? [], now.getTime()));
+};
+
 /** The case page: summary, fields, clocks with their remaining time, callbacks, and what the caller may do. */
 export const getCase = async ({ caseId }: { caseId: number }, { db, clock, actor }: Deps): Promise<Case> => {
   requirePermission(actor, 'cases.read');
@@ -301,23 +318,8 @@ export const listCases = async (query: ListCasesQuery, { db, clock, actor }: Dep
       .execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  const [lookups, clocks] = await Promise.all([
-    loadLookups(db, rows),
-    casesRepo.listClocks(
-      db,
-      rows.map((r) => r.id),
-    ),
-  ]);
-  const t = now.getTime();
   return {
-    items: rows.map((r) =>
-      toSummary(
-        r,
-        lookups,
-        clocks.filter((c) => c.caseId === r.id),
-        t,
-      ),
-    ),
+    items: await summariesOf(db, rows, now),
     total: Number(total.n),
     page: query.page,
     pageSize: query.pageSize,

@@ -7,7 +7,8 @@ import { isAppError } from '../../platform/errors/app-error.js';
 import { workingCalendarByCode } from '../calendar/calendar-clock.service.js';
 import type { Duration, WorkingCalendar } from '../calendar/working-time.js';
 import { addWorkingTime, isWorkingDay, parseDuration } from '../calendar/working-time.js';
-import { createCampaign, getCampaign } from '../campaigns/campaigns.service.js';
+import { escalateTargetToVisit } from '../campaigns/campaign-targets.service.js';
+import { createCampaign, getCampaign, unreachableReason } from '../campaigns/campaigns.service.js';
 import type { CaseTypeDefinition } from '../cases/case-type.schema.js';
 import { findNode } from '../cases/case-type.schema.js';
 import { listCases } from '../cases/case-views.service.js';
@@ -355,6 +356,14 @@ export const generateCampaignHistory = async (
     if (await step({ action: 'resolve', reasonCode: f.reason!, feedback, outcome })) {
       summary.followedUp++;
       if (f.reactivated) summary.reactivated++;
+      if (f.reason!.startsWith(`${unreachableReason}.`) && r.chance(campaigns.shares.visit))
+        await escalateTargetToVisit(
+          { campaign: c.key, externalKey: f.externalKey.slice(c.key.length + 1), input: {} },
+          { db, clock: simClock, actor },
+        ).catch((error: unknown) => {
+          if (!isAppError(error)) throw error;
+          summary.failures.push({ externalKey: f.externalKey, action: 'visit', code: error.code });
+        });
     }
     finish();
   };
@@ -393,6 +402,7 @@ export const generateCampaignHistory = async (
           unitId: input.unitIds.get(campaigns.unit)!,
           category: c.line.category,
           rule: { by: 'unit_column', assignTo: 'unit_manager' },
+          ...(campaigns.visitCaseType ? { visitCaseType: campaigns.visitCaseType } : {}),
           mode: 'all_or_nothing',
           targets: targets.map((t) => ({
             ...t,

@@ -344,6 +344,8 @@ export const ZPackCampaigns = z.strictObject({
   calendar: ZText.max(64).default('CN-STD'),
   utcOffset: z.string().regex(/^[+-]\d{2}:\d{2}$/),
   caseType: ZText,
+  /** The case type of door-to-door visits unreachable targets are escalated to (`shares.visit`). */
+  visitCaseType: ZText.optional(),
   /** The unit running the campaigns (e.g. the branch); the targets go to its grids. */
   unit: ZUnitCode,
   /** Who creates the campaigns (needs cases.dispatch on `unit`). */
@@ -368,6 +370,8 @@ export const ZPackCampaigns = z.strictObject({
     late: ZShare,
     /** Targets of the latest month not followed up yet (left assigned or accepted). */
     notFollowedUp: ZShare,
+    /** Unreachable targets their manager escalates to a door-to-door visit (needs `visitCaseType`). */
+    visit: ZShare.default(0),
   }),
   delays: z.strictObject({
     /** Dispatch to acceptance. */
@@ -418,6 +422,10 @@ const checkCampaigns = (
       );
   }
   campaigns.skew.forEach((s, i) => user(s.user, [...path, 'skew', i, 'user']));
+  if (campaigns.visitCaseType !== undefined && !types.has(campaigns.visitCaseType))
+    issue([...path, 'visitCaseType'], `unknown case type ${campaigns.visitCaseType}`);
+  if (campaigns.shares.visit > 0 && campaigns.visitCaseType === undefined)
+    issue([...path, 'shares', 'visit'], 'visits need a visitCaseType');
   const type = types.get(campaigns.caseType);
   if (!type) return issue([...path, 'caseType'], `unknown case type ${campaigns.caseType}`);
   const reason = (key: string, p: (string | number)[]) => {

@@ -96,7 +96,7 @@ describeEachDialect('packs: telecom-arrears', (ctx) => {
     expect(first.units.created).toHaveLength(6); // G01, G02 and the branch come with the demo organisation
     expect(first.users.created).toEqual(expect.arrayContaining(['tel.donghu', 'tel.heping', 'tel.analyst']));
     expect(first.users.existing).toEqual(['east.manager']);
-    expect(first.caseTypes.installed).toEqual(['telecom.arrears']);
+    expect(first.caseTypes.installed).toEqual(['telecom.arrears', 'telecom.visit']);
     const c = first.campaigns;
     if (!c.generated) throw new Error('campaigns not generated');
     expect(c.failures).toEqual([]);
@@ -109,6 +109,23 @@ describeEachDialect('packs: telecom-arrears', (ctx) => {
       '2026-10-mobile',
     ]);
     expect(c.targets).toBeGreaterThan(400);
+    // About 30 % of the unreachable targets went on to a door-to-door visit showing their arrears.
+    const unreachable = await db
+      .selectFrom('campaignTargets')
+      .innerJoin('cases', 'cases.id', 'campaignTargets.caseId')
+      .select(['campaignTargets.visitCaseId'])
+      .where('cases.reasonCode', 'like', 'unreachable.%')
+      .execute();
+    const visits = unreachable.filter((t) => t.visitCaseId !== null).length;
+    expect(visits / unreachable.length).toBeGreaterThan(0.2);
+    expect(visits / unreachable.length).toBeLessThan(0.4);
+    const visit = await db
+      .selectFrom('cases')
+      .select(['fieldsJson', 'description'])
+      .where('id', '=', unreachable.find((t) => t.visitCaseId !== null)!.visitCaseId!)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(visit.fieldsJson) as Record<string, unknown>).toHaveProperty('arrears');
+    expect(visit.description).toMatch(/^派单：[^\n]+\n欠费金额：[\d.]+\n套餐：/);
     const campaigns = await listCampaigns({ db, actor: branchHead });
     expect(campaigns.map((x) => x.key).sort()).toEqual([...c.created].sort());
     expect(campaigns.find((x) => x.key === '2026-10-broadband')?.name).toBe('2026年10月宽带欠费拆机回访');
