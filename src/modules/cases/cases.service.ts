@@ -1,4 +1,5 @@
 import { requirePermission, scopeRoots } from '../../platform/access.js';
+import type { Executor } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError, isAppError } from '../../platform/errors/app-error.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -154,14 +155,21 @@ export const createCase = async (
  * recomputed clocks in one transaction; resolving opens the callback the type's policy asks for.
  */
 export const transitionCase = async (
-  { caseId, input }: { caseId: number; input: TransitionInput },
+  args: { caseId: number; input: TransitionInput },
   { db, clock, actor }: Deps,
 ): Promise<{ caseId: number }> =>
-  db.transaction().execute(async (tx) => {
-    const locked = await loadForChange(tx, caseId, actor, input.expectedVersion);
-    await withFigureDelta(tx, [caseId], () => applyAction(tx, locked, input, { clock, actor }));
-    return { caseId };
-  });
+  db.transaction().execute((tx) => transitionCaseIn(tx, args, { clock, actor }));
+
+/** `transitionCase` inside the caller's transaction: an import of outcomes changes many cases in one. */
+export const transitionCaseIn = async (
+  tx: Executor,
+  { caseId, input }: { caseId: number; input: TransitionInput },
+  { clock, actor }: Pick<Deps, 'clock' | 'actor'>,
+): Promise<{ caseId: number }> => {
+  const locked = await loadForChange(tx, caseId, actor, input.expectedVersion);
+  await withFigureDelta(tx, [caseId], () => applyAction(tx, locked, input, { clock, actor }));
+  return { caseId };
+};
 
 /** Changes the category or priority; the clocks are recomputed from the events under the new limits. */
 export const reclassifyCase = async (
