@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { isUnitInScope, unitNames } from '../org/units.service.js';
 import { campaignReportContext } from './campaign-report-context.js';
+import { casesReportContext } from './cases-report-context.js';
 import { renderDocx } from './render/docx-render.js';
 import { renderHtml } from './render/html-render.js';
 import { renderMarkdown } from './render/markdown-render.js';
@@ -22,6 +23,9 @@ import { fillTemplate } from './template-engine.js';
  */
 
 export const reportFormats = ['docx', 'html', 'md', 'xlsx'] as const;
+
+/** The sources whose figures this service can read (the template's `source`). */
+const reportSources: readonly string[] = ['campaigns', 'cases'];
 export type ReportFormat = (typeof reportFormats)[number];
 
 const contentTypes: Record<ReportFormat, string> = {
@@ -66,7 +70,10 @@ export const buildReportDocument = async (
   const template = readTemplate(key);
   const period = monthPeriod(month);
   const unitName = (await unitNames({ db })).get(unitId) ?? '';
-  const figures = await campaignReportContext({ unitId, period }, { db, actor });
+  const figures =
+    template.source === 'cases'
+      ? await casesReportContext({ unitId, period }, { db, clock, actor })
+      : await campaignReportContext({ unitId, period }, { db, actor });
   return fillTemplate({
     template,
     context: { ...figures, unit: { name: unitName }, period },
@@ -112,7 +119,7 @@ export const createReport = async (
   if (!(await isUnitInScope({ unitId: input.unitId, roots }, { db })))
     throw new AppError('org.unit_not_found', { unitId: input.unitId, field: 'unitId' });
   const template = readTemplate(input.template);
-  if (template.source !== 'campaigns')
+  if (!reportSources.includes(template.source))
     throw new AppError('reports.source_unsupported', { key: template.key, source: template.source });
   const document = await buildReportDocument(input, deps);
   const rendered = await renderReport(document, input.format);
