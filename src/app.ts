@@ -8,6 +8,8 @@ import { orgRoutes } from './modules/org/org.routes.js';
 import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { reportsRoutes } from './modules/reports/reports.routes.js';
+import { importRunsRoutes } from './modules/imports/import-runs.routes.js';
+import { importTargets } from './import-targets.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
@@ -120,6 +122,7 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
       campaignsRoutes(ctx),
       reportsRoutes(ctx),
       notificationsRoutes(ctx),
+      importRunsRoutes(ctx, importTargets),
     ],
   });
   return {

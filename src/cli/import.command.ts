@@ -1,5 +1,7 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { Transform } from 'node:stream';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { importTargets } from '../import-targets.js';
 import type {
   CustomerImportMode,
   CustomerImportProblem,
@@ -9,14 +11,17 @@ import {
   customerImportModes,
   importCustomers,
 } from '../modules/customers/customers-import.service.js';
-import { importDispatchList } from '../modules/campaigns/dispatch-list.import.js';
 import { toCsv } from '../modules/imports/csv-export.js';
 import type { ImportMode, ImportProgress } from '../modules/imports/import-runner.js';
 import { importModes, problemRows } from '../modules/imports/import-runner.js';
+import { getImportProfile } from '../modules/imports/import-profiles.service.js';
+import type { ImportTargetDefinition } from '../modules/imports/import-target.js';
+import { optionsOf } from '../modules/imports/import-target.js';
 import { getUnitByCode } from '../modules/org/units.service.js';
+import { actorOfUser, getUserByUsername } from '../modules/org/users.service.js';
 import { systemActor } from '../platform/access.js';
 import { systemClock } from '../platform/clock.js';
-import { isAppError } from '../platform/errors/app-error.js';
+import { AppError, isAppError } from '../platform/errors/app-error.js';
 import { messageOf } from '../platform/errors/catalog.js';
 import { withDatabase } from './cli-support.js';
 
@@ -77,99 +82,146 @@ export const importCommand = () => {
         process.exitCode = 1;
       }
     });
-  command
-    .command('dispatch-list')
-    .description(
-      'Import a target list (派单清单, CSV in any encoding or XLSX) for a campaign; the same key imports into the same list again',
-    )
-    .argument('<file>', 'the CSV or XLSX file')
-    .requiredOption('--list <key>', 'the list key, e.g. 2026-10-arrears')
-    .requiredOption('--case-type <key>', 'the follow-up case type whose fields the columns fill')
-    .requiredOption('--unit <code>', 'the unit the list belongs to (its targets lie under it)')
-    .option('--name <name>', 'the list name (the key when absent)')
-    .addOption(
-      new Option('--mode <mode>', 'dry_run, all_or_nothing or skip_bad')
-        .choices([...importModes])
-        .default('all_or_nothing'),
-    )
-    .option(
-      '--mapping <json>',
-      'a saved mapping: {"field": "header", …} (guessed from the headers when absent)',
-    )
-    .option('--errors <file>', 'write the bad rows to this CSV file (opens in Excel)')
-    .option('--json', 'print the report as JSON')
-    .action(
-      async (
-        file: string,
-        options: {
-          list: string;
-          caseType: string;
-          unit: string;
-          name?: string;
-          mode: ImportMode;
-          mapping?: string;
-          errors?: string;
-          json?: boolean;
-        },
-      ) => {
-        const progress = progressPrinter();
-        const report = await withDatabase(
-          async (db) => {
-            const deps = { db, clock: systemClock, actor: systemActor('cli') };
-            const unit = await getUnitByCode({ code: options.unit }, deps);
-            return importDispatchList(
-              {
-                list: {
-                  key: options.list,
-                  name: options.name ?? options.list,
-                  caseType: options.caseType,
-                  unitId: unit.id,
-                },
-                source: file,
-                mode: options.mode,
-                mapping: options.mapping
-                  ? (JSON.parse(options.mapping) as Record<string, string>)
-                  : undefined,
-                onProgress: progress,
-              },
-              deps,
-            );
-          },
-          { migrate: true },
-        );
-        progress.done();
-        if (options.errors) writeFileSync(options.errors, toCsv(problemRows(report)));
-        if (options.json) console.log(JSON.stringify(report, null, 2));
-        else {
-          console.log(
-            `${report.applied ? '已导入 / imported' : '未写入 / not written'} (${report.mode}): ${report.rows} rows in ${(report.elapsedMs / 1000).toFixed(1)} s — ` +
-              `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.bad} bad`,
-          );
-          console.log(
-            `  mapping: ${Object.entries(report.mapping)
-              .map(([f, h]) => `${f} ← ${h}`)
-              .join(', ')}`,
-          );
-          for (const p of report.problems.slice(0, 20))
-            console.log(`  row ${p.row}, ${p.field || 'row'}: ${p.why} (${p.value})`);
-          if (report.problemCount > 20)
-            console.log(
-              `  … ${report.problemCount - 20} more${options.errors ? ` in ${options.errors}` : ' (--errors file.csv lists them all)'}`,
-            );
-        }
-        if (!report.applied && report.mode !== 'dry_run') process.exitCode = 1;
-      },
+  // Every target of the registry: `guankong import <target> <file>` with the target's options.
+  for (const target of Object.values(importTargets)) {
+    const sub = command
+      .command(target.key)
+      .description(
+        `Import ${target.nameEn} (${target.name}) from a CSV file (any encoding) or an XLSX workbook`,
+      )
+      .argument('<file>', 'the CSV or XLSX file')
+      .option('--profile <name>', 'an import profile: its mapping, mode and options (flags given here win)')
+      .option(
+        '--mode <mode>',
+        'dry-run, all-or-nothing (default) or skip-bad (dry_run, all_or_nothing, skip_bad also accepted)',
+        parseMode,
+      )
+      .option('--mapping <json>', 'a mapping: {"field": "header", …} (guessed from the headers when absent)')
+      .option('--errors <file>', 'write the bad rows to this CSV file (opens in Excel)')
+      .option('--json', 'print the report as JSON')
+      .option(
+        '--as <username>',
+        "run as this user: his permissions and scope, his name in the audit trail (an outcome sheet must be imported as its targets' assignee)",
+      );
+    for (const option of optionsOf(target))
+      sub.option(`--${kebab(option.key)} <value>`, `${option.label}${option.required ? ' (required)' : ''}`);
+    sub.action((file: string, flags: Record<string, string | boolean | undefined>) =>
+      runTargetImport(target, file, flags),
     );
+  }
   return command;
 };
 
-/** A progress line on stderr (rows and rows/s), redrawn in place on a terminal. */
-const progressPrinter = () => {
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+const parseMode = (value: string): ImportMode => {
+  const mode = value.replaceAll('-', '_');
+  if (!(importModes as readonly string[]).includes(mode))
+    throw new InvalidArgumentError(`expected dry-run, all-or-nothing or skip-bad, got ${value}`);
+  return mode as ImportMode;
+};
+
+const runTargetImport = async (
+  target: ImportTargetDefinition,
+  file: string,
+  flags: Record<string, string | boolean | undefined>,
+) => {
+  const size = statSync(file).size;
+  // The file through a byte counter, so that the bar knows how far the reader has got.
+  let read = 0;
+  const source = createReadStream(file).pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        read += chunk.length;
+        done(null, chunk);
+      },
+    }),
+  );
+  const progress = progressPrinter(() => (size > 0 ? read / size : 1));
+  const report = await withDatabase(
+    async (db, config) => {
+      const system = systemActor('cli');
+      const actor =
+        typeof flags.as === 'string'
+          ? actorOfUser(await getUserByUsername({ username: flags.as }, { db, actor: system }))
+          : system;
+      const deps = {
+        db,
+        clock: systemClock,
+        actor,
+        targets: importTargets,
+        dataDir: config.dataDir,
+      };
+      const profile =
+        typeof flags.profile === 'string' ? await getImportProfile({ name: flags.profile }, deps) : undefined;
+      if (profile && profile.target !== target.key)
+        throw new AppError('imports.profile_target_mismatch', {
+          name: profile.name,
+          profileTarget: profile.target,
+          target: target.key,
+        });
+      const options = { ...profile?.options };
+      for (const option of optionsOf(target)) {
+        const value = flags[option.key];
+        if (typeof value === 'string') options[option.key] = value;
+      }
+      const mapping =
+        typeof flags.mapping === 'string'
+          ? (JSON.parse(flags.mapping) as Record<string, string>)
+          : profile && Object.keys(profile.mapping).length > 0
+            ? profile.mapping
+            : undefined;
+      return target.run(
+        {
+          source,
+          mode: (flags.mode as ImportMode | undefined) ?? profile?.mode ?? 'all_or_nothing',
+          mapping,
+          options,
+          onProgress: progress,
+        },
+        deps,
+      );
+    },
+    { migrate: true },
+  );
+  progress.done();
+  const errors = typeof flags.errors === 'string' ? flags.errors : undefined;
+  if (errors) writeFileSync(errors, toCsv(problemRows(report)));
+  if (flags.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(
+      `${report.applied ? '已导入 / imported' : '未写入 / not written'} (${report.mode}): ${report.rows} rows in ${(report.elapsedMs / 1000).toFixed(1)} s — ` +
+        `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.bad} bad`,
+    );
+    console.log(
+      `  mapping: ${Object.entries(report.mapping)
+        .map(([f, h]) => `${f} ← ${h}`)
+        .join(', ')}`,
+    );
+    for (const p of report.problems.slice(0, 20))
+      console.log(`  row ${p.row}, ${p.field || 'row'}: ${p.why} (${p.value})`);
+    if (report.problemCount > 20)
+      console.log(
+        `  … ${report.problemCount - 20} more${errors ? ` in ${errors}` : ' (--errors file.csv lists them all)'}`,
+      );
+  }
+  if (!report.applied && report.mode !== 'dry_run') process.exitCode = 1;
+};
+
+/**
+ * A progress bar on stderr: the share of the file read, rows and rows/s, redrawn in place on a
+ * terminal (a line per update otherwise, for logs).
+ */
+const progressPrinter = (share: () => number) => {
   let last = { rows: 0, elapsedMs: 0 };
+  const width = 20;
   const print = (p: ImportProgress) => {
     last = p;
     const rate = p.elapsedMs > 0 ? Math.round((p.rows / p.elapsedMs) * 1000) : 0;
-    const line = `  ${p.rows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s, ${p.bad} bad`;
+    const done = Math.min(1, Math.max(0, share()));
+    const filled = Math.round(done * width);
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(done * 100)).padStart(3)}%`;
+    const line = `  ${bar} ${p.rows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s, ${p.bad} bad`;
     if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
     else process.stderr.write(`${line}\n`);
   };

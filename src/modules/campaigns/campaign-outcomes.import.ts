@@ -72,6 +72,27 @@ const fixedFields: ImportField[] = [
   },
 ];
 
+/** The columns of an outcome sheet for a follow-up type: key, reasons, feedback, its outcome fields. */
+const outcomeFieldsOf = (type: LoadedCaseType): ImportField[] => [
+  ...fixedFields,
+  ...type.definition.closing.outcomeFields.map(importFieldOf),
+];
+
+/** A campaign the caller sees, with its follow-up type. */
+const campaignOf = async (key: string, { db, actor }: Pick<Deps, 'db' | 'actor'>) => {
+  const roots = requirePermission(actor, 'cases.write');
+  const campaign = await db.selectFrom('campaigns').selectAll().where('key', '=', key).executeTakeFirst();
+  if (!campaign || !(await isCampaignVisible(db, roots, campaign.unitId)))
+    throw new AppError('campaigns.not_found', { key, field: 'campaign' });
+  return { campaign, type: await caseTypeById(db, campaign.caseTypeId) };
+};
+
+/** The columns of a campaign's outcome sheet (for a mapping screen). */
+export const campaignOutcomeFields = async (
+  { campaign }: { campaign: string },
+  deps: Pick<Deps, 'db' | 'actor'>,
+) => outcomeFieldsOf((await campaignOf(campaign, deps)).type);
+
 type Follow = {
   caseId: number;
   status: string;
@@ -181,11 +202,7 @@ export const importCampaignOutcomes = async (
   { campaign: key, source, mode, mapping, read, onProgress }: ImportCampaignOutcomesInput,
   { db, clock, actor }: Deps,
 ): Promise<ImportReport & { campaign: string }> => {
-  const roots = requirePermission(actor, 'cases.write');
-  const campaign = await db.selectFrom('campaigns').selectAll().where('key', '=', key).executeTakeFirst();
-  if (!campaign || !(await isCampaignVisible(db, roots, campaign.unitId)))
-    throw new AppError('campaigns.not_found', { key, field: 'campaign' });
-  const type = await caseTypeById(db, campaign.caseTypeId);
+  const { campaign, type } = await campaignOf(key, { db, actor });
   const outcomeFields = type.definition.closing.outcomeFields;
   // The targets' follow-ups as they are now; a row's checks need them before its batch is written.
   const follows = new Map<string, Follow>(
@@ -210,7 +227,7 @@ export const importCampaignOutcomes = async (
 
   const target: ImportTarget<OutcomeRow> = {
     key: 'campaign-outcomes',
-    fields: [...fixedFields, ...outcomeFields.map(importFieldOf)],
+    fields: outcomeFieldsOf(type),
     keyField: 'externalKey',
     check: (values) => {
       const externalKey = String(values.externalKey);

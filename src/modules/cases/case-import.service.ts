@@ -59,8 +59,8 @@ const unitsOutOfScope = async (tx: Executor, actor: Actor, unitIds: Iterable<num
   return out;
 };
 
-/** The deepest unit that contains all the given units (null when they share no root). */
-const commonAncestor = async (tx: Executor, unitIds: readonly number[]): Promise<number | null> => {
+/** The deepest unit that contains all the given units (null when they share no root); also for cases.import.ts. */
+export const commonAncestor = async (tx: Executor, unitIds: readonly number[]): Promise<number | null> => {
   const lineage = async (unitId: number) => {
     const chain: number[] = [];
     for (let id: number | null = unitId; id !== null; id = await parentUnitIdOf({ unitId: id }, { db: tx }))
@@ -72,6 +72,90 @@ const commonAncestor = async (tx: Executor, unitIds: readonly number[]): Promise
   const candidates = await lineage(first);
   const otherChains = await Promise.all(others.map(async (u) => new Set(await lineage(u))));
   return candidates.find((id) => otherChains.every((chain) => chain.has(id))) ?? null;
+};
+
+/**
+ * Writes checked rows as cases of the type: the cases, then their events and clocks, in chunks;
+ * then their facts in the figures rollup. Also the write of the runner's `cases` target (cases.import.ts).
+ */
+export const writeImportedCases = async (
+  tx: Executor,
+  type: LoadedCaseType,
+  fresh: readonly Checked[],
+  actor: Actor,
+): Promise<void> => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const ids = await casesRepo.insertCases(
+    tx,
+    fresh.map(({ row, computed }) => ({
+      caseTypeId: type.id,
+      unitId: row.unitId,
+      externalKey: row.externalKey,
+      title: row.title,
+      description: row.description,
+      categoryKey: row.category,
+      priorityKey: row.priority,
+      status: row.closedAt === null ? 'registered' : 'closed',
+      isOpen: row.closedAt === null ? 1 : 0,
+      customerId: null,
+      // Nobody registered the case in this system; the import's audit row names who loaded it.
+      registrantUserId: null,
+      assigneeUserId: null,
+      fieldsJson: JSON.stringify(row.fields),
+      reasonCode: row.reasonCode,
+      feedback: row.feedback,
+      repeatOfCaseId: null,
+      reopenCount: 0,
+      nextDueAt: computed.nextDueAt,
+      breached: computed.breached,
+      resolutionWorkingMs: computed.resolutionWorkingMs,
+      createdAt: iso(row.openedAt),
+      updatedAt: iso(row.closedAt ?? row.openedAt),
+      resolvedAt: row.closedAt === null ? null : iso(row.closedAt),
+      closedAt: row.closedAt === null ? null : iso(row.closedAt),
+    })),
+  );
+  const event = (
+    caseId: number,
+    kind: string,
+    at: number,
+    fromStatus: string | null,
+    toStatus: string,
+    payload: Record<string, unknown>,
+  ): Insertable<CaseEventTable> => ({
+    caseId,
+    kind,
+    at: iso(at),
+    actorUserId: actor.userId,
+    actorName: actor.name,
+    fromStatus,
+    toStatus,
+    payloadJson: JSON.stringify({ ...payload, imported: true }),
+  });
+  const events: Array<Insertable<CaseEventTable>> = [];
+  const clocks: Array<Insertable<CaseClockTable>> = [];
+  for (const { row, computed } of fresh) {
+    const caseId = ids.get(row.externalKey)!;
+    events.push(
+      event(caseId, 'created', row.openedAt, null, 'registered', {
+        category: row.category,
+        priority: row.priority,
+        externalKey: row.externalKey,
+      }),
+    );
+    if (row.closedAt !== null) {
+      const outcome = {
+        ...(row.reasonCode ? { reasonCode: row.reasonCode } : {}),
+        ...(row.feedback ? { feedback: row.feedback } : {}),
+      };
+      events.push(event(caseId, 'resolved', row.closedAt, 'registered', 'resolved', outcome));
+      events.push(event(caseId, 'closed', row.closedAt, 'resolved', 'closed', {}));
+    }
+    for (const c of computed.clocks) clocks.push(clockRowOf(caseId, c));
+  }
+  await casesRepo.insertAll(tx, 'caseEvents', events);
+  await casesRepo.insertAll(tx, 'caseClocks', clocks);
+  await addFiguresOf(tx, [...ids.values()]);
 };
 
 /* ---------- the service ---------- */
@@ -170,78 +254,7 @@ export const importCaseHistory = async (
     const fresh = checked.filter((c) => !existing.has(c.row.externalKey));
 
     // 5. Write: cases, then their events and clocks, in chunks; then their facts in the figures rollup.
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const ids = await casesRepo.insertCases(
-      tx,
-      fresh.map(({ row, computed }) => ({
-        caseTypeId: type.id,
-        unitId: row.unitId,
-        externalKey: row.externalKey,
-        title: row.title,
-        description: row.description,
-        categoryKey: row.category,
-        priorityKey: row.priority,
-        status: row.closedAt === null ? 'registered' : 'closed',
-        isOpen: row.closedAt === null ? 1 : 0,
-        customerId: null,
-        // Nobody registered the case in this system; the import's audit row names who loaded it.
-        registrantUserId: null,
-        assigneeUserId: null,
-        fieldsJson: JSON.stringify(row.fields),
-        reasonCode: row.reasonCode,
-        feedback: row.feedback,
-        repeatOfCaseId: null,
-        reopenCount: 0,
-        nextDueAt: computed.nextDueAt,
-        breached: computed.breached,
-        resolutionWorkingMs: computed.resolutionWorkingMs,
-        createdAt: iso(row.openedAt),
-        updatedAt: iso(row.closedAt ?? row.openedAt),
-        resolvedAt: row.closedAt === null ? null : iso(row.closedAt),
-        closedAt: row.closedAt === null ? null : iso(row.closedAt),
-      })),
-    );
-    const event = (
-      caseId: number,
-      kind: string,
-      at: number,
-      fromStatus: string | null,
-      toStatus: string,
-      payload: Record<string, unknown>,
-    ): Insertable<CaseEventTable> => ({
-      caseId,
-      kind,
-      at: iso(at),
-      actorUserId: actor.userId,
-      actorName: actor.name,
-      fromStatus,
-      toStatus,
-      payloadJson: JSON.stringify({ ...payload, imported: true }),
-    });
-    const events: Array<Insertable<CaseEventTable>> = [];
-    const clocks: Array<Insertable<CaseClockTable>> = [];
-    for (const { row, computed } of fresh) {
-      const caseId = ids.get(row.externalKey)!;
-      events.push(
-        event(caseId, 'created', row.openedAt, null, 'registered', {
-          category: row.category,
-          priority: row.priority,
-          externalKey: row.externalKey,
-        }),
-      );
-      if (row.closedAt !== null) {
-        const outcome = {
-          ...(row.reasonCode ? { reasonCode: row.reasonCode } : {}),
-          ...(row.feedback ? { feedback: row.feedback } : {}),
-        };
-        events.push(event(caseId, 'resolved', row.closedAt, 'registered', 'resolved', outcome));
-        events.push(event(caseId, 'closed', row.closedAt, 'resolved', 'closed', {}));
-      }
-      for (const c of computed.clocks) clocks.push(clockRowOf(caseId, c));
-    }
-    await casesRepo.insertAll(tx, 'caseEvents', events);
-    await casesRepo.insertAll(tx, 'caseClocks', clocks);
-    await addFiguresOf(tx, [...ids.values()]);
+    await writeImportedCases(tx, type, fresh, actor);
 
     const result: ImportCaseHistoryResult = {
       caseType: type.key,

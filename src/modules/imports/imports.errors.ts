@@ -60,4 +60,41 @@ export const importsErrors = defineErrors({
     zh: '列对应关系无效：字段 {field} 对应的列“{column}”不在文件中',
     en: 'The column mapping is invalid: column "{column}" of field {field} is not in the file',
   },
+  /** An uploaded import file over the size limit (`details.limitBytes`). */
+  'imports.file_too_large': {
+    kind: 'too_large',
+    zh: '导入文件过大（上限 {limitMb} MB）',
+    en: 'The import file is too large (limit {limitMb} MB)',
+  },
+  /** The uploaded file does not exist (any more), or was uploaded by someone else. */
+  'imports.file_not_found': { kind: 'not_found', zh: '导入文件不存在', en: 'Import file not found' },
+  /** No import target has this key (`details.target`; `details.targets` lists the known ones). */
+  'imports.unknown_target': {
+    kind: 'invalid',
+    zh: '没有名为 {target} 的导入对象',
+    en: 'There is no import target {target}',
+  },
+  /** The import run does not exist, or was started by someone else. */
+  'imports.run_not_found': { kind: 'not_found', zh: '导入任务不存在', en: 'Import run not found' },
+  /** The import profile does not exist, or is of a target the caller may not import. */
+  'imports.profile_not_found': {
+    kind: 'not_found',
+    zh: '导入方案 {name} 不存在',
+    en: 'Import profile {name} not found',
+  },
+  /** The import profile is of another target than the import (`details.profileTarget`). */
+  'imports.profile_target_mismatch': {
+    kind: 'invalid',
+    zh: '导入方案 {name} 用于 {profileTarget}，不能用于 {target}',
+    en: 'Import profile {name} is for {profileTarget}, not {target}',
+  },
+  /**
+   * The server stopped (restart, crash) while the import ran; its transaction never committed, so
+   * nothing of it was written. Stored on the run, never answered to a request.
+   */
+  'imports.run_interrupted': {
+    kind: 'unavailable',
+    zh: '导入因服务重启而中断，未写入任何数据，请重新导入',
+    en: 'The import was interrupted by a server restart; nothing was written, start it again',
+  },
 });

@@ -1,4 +1,4 @@
-import type { Grant, ScopeRoots } from '../../platform/access.js';
+import type { Actor, Grant, ScopeRoots } from '../../platform/access.js';
 import { requirePermission } from '../../platform/access.js';
 import { notifyAccessChanged } from '../../platform/access-changes.js';
 import { hashPassword } from '../../platform/crypto/password.js';
@@ -277,6 +277,14 @@ export const getUserByUsername = async (
   if (!row) throw new AppError('org.user_not_found', { username });
   return getUser({ userId: row.id }, deps);
 };
+
+/** A user as the actor of work done on his behalf (a pack's history, an import run as him). */
+export const actorOfUser = (user: User): Actor => ({
+  kind: 'user',
+  userId: user.id,
+  name: user.displayName,
+  grants: user.grants.map(({ role, unitId }) => ({ role, unitId })),
+});
 
 /** What other modules need to know of some users (names, whether active, their grants); no scope check. */
 export type UserFacts = { id: number; displayName: string; active: boolean; grants: Grant[] };

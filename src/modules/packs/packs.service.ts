@@ -10,11 +10,10 @@ import { listCases } from '../cases/case-views.service.js';
 import { ZListCasesQuery } from '../cases/cases.schema.js';
 import { createCustomer, listCustomers } from '../customers/customers.service.js';
 import { ZListCustomersQuery } from '../customers/customers.schema.js';
-import type { User } from '../org/org.schema.js';
 import { ZListPeopleQuery } from '../org/org.schema.js';
 import { createPerson, listPeople } from '../org/people.service.js';
 import { createUnit, getUnitByCode } from '../org/units.service.js';
-import { createUser, getUserByUsername } from '../org/users.service.js';
+import { actorOfUser, createUser, getUserByUsername } from '../org/users.service.js';
 import type { CampaignHistorySummary, ScheduledCampaign } from './campaign-history.js';
 import { existingCampaigns, generateCampaignHistory, scheduleCampaigns } from './campaign-history.js';
 import type { HistorySummary, Resident } from './history.js';
@@ -91,13 +90,6 @@ const findOr = async <T>(find: () => Promise<T>, missing: string): Promise<T | u
     throw error;
   }
 };
-
-const actorOf = (user: User): Actor => ({
-  kind: 'user',
-  userId: user.id,
-  name: user.displayName,
-  grants: user.grants.map(({ role, unitId }) => ({ role, unitId })),
-});
 
 /** How many cases of the given types each list view shows now (through the cases module's lists). */
 export const countCaseViews = async (
@@ -234,7 +226,7 @@ export const loadPack = async (
       }
       users.created.push(u.username);
     }
-    actors.set(u.username, actorOf(user));
+    actors.set(u.username, actorOfUser(user));
     progress('users', i + 1, pack.users.length);
   }
 

@@ -6,6 +6,7 @@ import { authMigrations } from '../../modules/auth/auth.migrations.js';
 import { calendarMigrations } from '../../modules/calendar/calendar.migrations.js';
 import { campaignsMigrations } from '../../modules/campaigns/campaigns.migrations.js';
 import { casesMigrations } from '../../modules/cases/cases.migrations.js';
+import { importsMigrations } from '../../modules/imports/imports.migrations.js';
 import { customersMigrations } from '../../modules/customers/customers.migrations.js';
 import { notificationsMigrations } from '../../modules/notifications/notifications.migrations.js';
 import { reportsMigrations } from '../../modules/reports/reports.migrations.js';
@@ -27,6 +28,7 @@ export const allMigrations = (): Record<string, Migration> => ({
   ...notificationsMigrations,
   ...campaignsMigrations,
   ...reportsMigrations,
+  ...importsMigrations,
 });
 
 export type MigrationReport = { applied: string[]; alreadyApplied: number };

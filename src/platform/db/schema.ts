@@ -4,6 +4,7 @@ import type { AuthTables } from '../../modules/auth/auth.tables.js';
 import type { CalendarTables } from '../../modules/calendar/calendar.tables.js';
 import type { CasesTables } from '../../modules/cases/cases.tables.js';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.js';
+import type { ImportsTables } from '../../modules/imports/imports.tables.js';
 import type { CustomersTables } from '../../modules/customers/customers.tables.js';
 import type { ReportsTables } from '../../modules/reports/reports.tables.js';
 import type { OrgTables } from '../../modules/org/org.tables.js';
@@ -19,4 +20,5 @@ export type Database = OrgTables &
   CasesTables &
   NotificationsTables &
   CampaignsTables &
-  ReportsTables;
+  ReportsTables &
+  ImportsTables;
