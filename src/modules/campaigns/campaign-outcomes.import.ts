@@ -6,22 +6,15 @@ import { recordAudit } from '../audit/audit.service.js';
 import { flattenTree } from '../cases/case-type.schema.js';
 import type { LoadedCaseType } from '../cases/case-types.service.js';
 import { caseTypeById } from '../cases/case-types.service.js';
+import { importFieldOf } from '../cases/case-field-cells.js';
 import { requireOutcome } from '../cases/case-rules.js';
 import { transitionCaseIn } from '../cases/cases.service.js';
 import type { CellValue } from '../imports/cell-convert.js';
 import { normaliseHeader } from '../imports/column-mapping.js';
-import type {
-  ImportField,
-  ImportMode,
-  ImportProblem,
-  ImportProgress,
-  ImportReport,
-  ImportTarget,
-} from '../imports/import-runner.js';
+import type { ImportField, ImportProblem, ImportReport, ImportTarget } from '../imports/import-runner.js';
 import { runImport } from '../imports/import-runner.js';
-import type { OpenTableOptions } from '../imports/tabular-reader.js';
+import type { ImportFileInput } from '../imports/import-target.js';
 import { isCampaignVisible } from './campaigns.service.js';
-import { importFieldOf } from './field-cells.js';
 
 /*
  * Importing a campaign's outcomes (回访结果导入): a grid manager who followed his targets up on a
@@ -75,7 +68,7 @@ const fixedFields: ImportField[] = [
 /** The columns of an outcome sheet for a follow-up type: key, reasons, feedback, its outcome fields. */
 const outcomeFieldsOf = (type: LoadedCaseType): ImportField[] => [
   ...fixedFields,
-  ...type.definition.closing.outcomeFields.map(importFieldOf),
+  ...type.definition.closing.outcomeFields.map((f) => importFieldOf(f)),
 ];
 
 /** A campaign the caller sees, with its follow-up type. */
@@ -184,13 +177,8 @@ const sameOutcome = (follow: Follow, row: Omit<OutcomeRow, 'unchanged'>) =>
   (follow.feedback ?? undefined) === row.feedback &&
   JSON.stringify(JSON.parse(follow.outcomeJson ?? '{}')) === JSON.stringify(row.outcome);
 
-export type ImportCampaignOutcomesInput = {
+export type ImportCampaignOutcomesInput = ImportFileInput & {
   campaign: string;
-  source: OpenTableOptions['source'];
-  mode: ImportMode;
-  mapping?: Readonly<Record<string, string | number>> | undefined;
-  read?: Omit<OpenTableOptions, 'source'>;
-  onProgress?: (progress: ImportProgress) => void;
 };
 
 /**

@@ -1,24 +1,19 @@
 import { requirePermission } from '../../platform/access.js';
 import type { Deps } from '../../platform/deps.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { CellType, CellValue } from '../imports/cell-convert.js';
-import type {
-  ImportField,
-  ImportMode,
-  ImportProgress,
-  ImportReport,
-  ImportTarget,
-} from '../imports/import-runner.js';
+import type { CellValue } from '../imports/cell-convert.js';
+import type { ImportField, ImportReport, ImportTarget } from '../imports/import-runner.js';
 import { runImport } from '../imports/import-runner.js';
+import type { ImportFileInput } from '../imports/import-target.js';
 import type { RowProblemOf } from '../imports/row-problem.js';
 import { rowProblem } from '../imports/row-problem.js';
-import type { OpenTableOptions } from '../imports/tabular-reader.js';
 import { unitsWithin } from '../org/units.service.js';
 import { calendarsOf } from './case-clocks.service.js';
+import { importFieldOf } from './case-field-cells.js';
 import type { Checked, ImportProblem, ImportProblemCode } from './case-import.rows.js';
 import { checkRow, computeRow, indexType } from './case-import.rows.js';
 import { commonAncestor, writeImportedCases } from './case-import.service.js';
-import type { FieldDefinition, TreeNode } from './case-type.schema.js';
+import type { TreeNode } from './case-type.schema.js';
 import { flattenTree } from './case-type.schema.js';
 import type { LoadedCaseType } from './case-types.service.js';
 import { caseTypeForInput } from './case-types.service.js';
@@ -101,38 +96,12 @@ const fixedFields: ImportField[] = [
   },
 ];
 
-const cellTypeOf = (f: FieldDefinition): CellType => {
-  switch (f.type) {
-    case 'number':
-      return { type: 'decimal' };
-    case 'date':
-      return { type: 'date' };
-    case 'boolean':
-      return { type: 'boolean' };
-    case 'select':
-      return {
-        type: 'enum',
-        choices: (f.options ?? []).map((o) => ({
-          key: o.value,
-          labels: [o.label, ...(o.labelEn ? [o.labelEn] : [])],
-        })),
-      };
-    default:
-      return { type: 'text', maxLength: f.type === 'text' ? 200 : 5000 };
-  }
-};
-
 /** The import fields of a case type: the fixed columns, then the type's own fields under their labels. */
 export const caseImportFields = (type: LoadedCaseType): ImportField[] => [
   ...fixedFields,
   ...type.definition.fields
     .filter((f) => !fixedFields.some((x) => x.key === f.key))
-    .map((f) => ({
-      key: f.key,
-      labels: [f.label, ...(f.labelEn ? [f.labelEn] : []), f.key],
-      required: f.required,
-      cell: cellTypeOf(f),
-    })),
+    .map((f) => importFieldOf(f, { required: true })),
 ];
 
 /** Key by key, Chinese name or English name; a name two nodes share maps to null (never guessed). */
@@ -277,13 +246,8 @@ export const casesImportTarget = async (
   };
 };
 
-export type ImportCasesInput = {
+export type ImportCasesInput = ImportFileInput & {
   caseType: string;
-  source: OpenTableOptions['source'];
-  mode: ImportMode;
-  mapping?: Readonly<Record<string, string | number>> | undefined;
-  read?: Omit<OpenTableOptions, 'source'>;
-  onProgress?: ((progress: ImportProgress) => void) | undefined;
 };
 
 /** Imports cases of one case type from a CSV or XLSX file (cases.write on each row's unit). */

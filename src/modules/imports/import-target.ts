@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Permission } from '../../platform/access.js';
 import type { Deps } from '../../platform/deps.js';
 import type { ImportField, ImportMode, ImportProgress, ImportReport } from './import-runner.js';
-import type { TableSource } from './tabular-reader.js';
+import type { OpenTableOptions, TableSource } from './tabular-reader.js';
 
 /*
  * What the registry of import targets (src/import-targets.ts, the composition root) holds for each
@@ -17,6 +17,9 @@ export type ImportRunInput = {
   mapping?: Readonly<Record<string, string | number>> | undefined;
   onProgress?: ((progress: ImportProgress) => void) | undefined;
 };
+
+/** What a target's import function takes besides its own options: the file, how, and where to report. */
+export type ImportFileInput = ImportRunInput & { read?: Omit<OpenTableOptions, 'source'> | undefined };
 
 export type ImportTargetDefinition = {
   key: string;

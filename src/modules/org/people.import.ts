@@ -2,17 +2,11 @@ import { requirePermission } from '../../platform/access.js';
 import type { Deps } from '../../platform/deps.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { CellValue } from '../imports/cell-convert.js';
-import type {
-  ImportField,
-  ImportMode,
-  ImportProgress,
-  ImportReport,
-  ImportTarget,
-} from '../imports/import-runner.js';
+import type { ImportField, ImportReport, ImportTarget } from '../imports/import-runner.js';
 import { runImport } from '../imports/import-runner.js';
+import type { ImportFileInput } from '../imports/import-target.js';
 import type { RowProblemOf } from '../imports/row-problem.js';
 import { rowProblem, zodRowProblem } from '../imports/row-problem.js';
-import type { OpenTableOptions } from '../imports/tabular-reader.js';
 import { ZCreatePersonInput } from './org.schema.js';
 import * as unitsRepo from './units.repo.js';
 
@@ -229,13 +223,7 @@ export const peopleImportTarget = async ({
   };
 };
 
-export type ImportPeopleInput = {
-  source: OpenTableOptions['source'];
-  mode: ImportMode;
-  mapping?: Readonly<Record<string, string | number>> | undefined;
-  read?: Omit<OpenTableOptions, 'source'>;
-  onProgress?: ((progress: ImportProgress) => void) | undefined;
-};
+export type ImportPeopleInput = ImportFileInput;
 
 /** Imports people from a CSV or XLSX file (org.write on each person's unit). */
 export const importPeople = async (

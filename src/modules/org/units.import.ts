@@ -2,17 +2,11 @@ import { requirePermission, scopeRoots } from '../../platform/access.js';
 import type { Deps } from '../../platform/deps.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { CellValue } from '../imports/cell-convert.js';
-import type {
-  ImportField,
-  ImportMode,
-  ImportProgress,
-  ImportReport,
-  ImportTarget,
-} from '../imports/import-runner.js';
+import type { ImportField, ImportReport, ImportTarget } from '../imports/import-runner.js';
 import { runImport } from '../imports/import-runner.js';
+import type { ImportFileInput } from '../imports/import-target.js';
 import type { RowProblemOf } from '../imports/row-problem.js';
 import { rowProblem, zodRowProblem } from '../imports/row-problem.js';
-import type { OpenTableOptions } from '../imports/tabular-reader.js';
 import type { UnitKind } from './org.schema.js';
 import { unitKinds, ZCreateUnitInput } from './org.schema.js';
 import * as unitsRepo from './units.repo.js';
@@ -300,13 +294,7 @@ export const unitsImportTarget = async ({ db, clock, actor }: Deps): Promise<Imp
   };
 };
 
-export type ImportUnitsInput = {
-  source: OpenTableOptions['source'];
-  mode: ImportMode;
-  mapping?: Readonly<Record<string, string | number>> | undefined;
-  read?: Omit<OpenTableOptions, 'source'>;
-  onProgress?: ((progress: ImportProgress) => void) | undefined;
-};
+export type ImportUnitsInput = ImportFileInput;
 
 /** Imports units from a CSV or XLSX file (org.write; top-level units need an organisation-wide admin). */
 export const importUnits = async (
