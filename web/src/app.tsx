@@ -48,6 +48,18 @@ const TallyPage = lazy(() => import('./pages/cases/tally-page').then((m) => ({ d
 const FiguresPage = lazy(() =>
   import('./pages/cases/figures-page').then((m) => ({ default: m.FiguresPage })),
 );
+const CampaignsPage = lazy(() =>
+  import('./pages/campaigns/campaigns-page').then((m) => ({ default: m.CampaignsPage })),
+);
+const CampaignPage = lazy(() =>
+  import('./pages/campaigns/campaign-page').then((m) => ({ default: m.CampaignPage })),
+);
+const ReportsPage = lazy(() =>
+  import('./pages/reports/reports-page').then((m) => ({ default: m.ReportsPage })),
+);
+const ImportsPage = lazy(() =>
+  import('./pages/imports/imports-page').then((m) => ({ default: m.ImportsPage })),
+);
 const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ default: m.AuditPage })));
 const InboxPage = lazy(() => import('./pages/inbox-page').then((m) => ({ default: m.InboxPage })));
 const WebhooksPage = lazy(() => import('./pages/webhooks-page').then((m) => ({ default: m.WebhooksPage })));
@@ -105,6 +117,31 @@ const router = createBrowserRouter([
           </RequirePermission>
         ),
       },
+      {
+        path: 'campaigns',
+        element: (
+          <RequirePermission permission="cases.read">
+            <CampaignsPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'campaigns/:key',
+        element: (
+          <RequirePermission permission="cases.read">
+            <CampaignPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'reports',
+        element: (
+          <RequirePermission permission="cases.read">
+            <ReportsPage />
+          </RequirePermission>
+        ),
+      },
+      { path: 'imports', element: <ImportsPage /> },
       {
         path: 'users',
         element: (

@@ -42,11 +42,14 @@ const fileNameOf = (header: string | string[] | undefined): string => {
 /**
  * Imports over the API: the targets, file upload, mapping guess, background runs, their reports and
  * problems as CSV (/api/v1/import-targets, /import-files, /imports), and the import profiles.
- * Runs left `running` by a stopped server are marked failed when the routes are registered.
+ * Runs left `running` by a stopped server are marked failed when the server gets ready (after the
+ * migrations: on a fresh database the table does not exist yet when the routes are registered).
  */
 export const importRunsRoutes =
   (ctx: AppContext, targets: ImportTargetRegistry) => async (root: FastifyInstance) => {
-    await failInterruptedRuns(ctx);
+    root.addHook('onReady', async () => {
+      await failInterruptedRuns(ctx);
+    });
     const app = root.withTypeProvider<ZodTypeProvider>();
     const tags = { tags: ['imports'] };
     const depsFor = (req: Parameters<typeof depsOf>[1]) => ({

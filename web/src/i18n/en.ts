@@ -1,5 +1,6 @@
 import type { Messages } from './zh-cn';
 import { enCalendar } from './en.calendar';
+import { enCampaigns, enImports, enReports } from './en.campaigns';
 import { enCases } from './en.cases';
 import { enCustomers } from './en.customers';
 import { enNotifications } from './en.notifications';
@@ -96,6 +97,8 @@ export const en: Messages = {
     budgets: 'Budgets',
     indicators: 'Indicators',
     reports: 'Reports',
+    campaigns: 'Campaigns',
+    imports: 'Imports',
     calendars: 'Working calendars',
     inbox: 'Inbox',
     webhooks: 'Webhooks',
@@ -296,6 +299,9 @@ export const en: Messages = {
   notifications: enNotifications,
   customers: enCustomers,
   cases: enCases,
+  campaigns: enCampaigns,
+  reports: enReports,
+  imports: enImports,
   users: {
     title: 'Users',
     subtitle: 'Sign-in accounts, their roles and the units they may work in',

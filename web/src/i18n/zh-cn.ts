@@ -1,6 +1,7 @@
 // Simplified Chinese: the default language of the UI. Every other language mirrors this shape.
 
 import { zhCNCalendar } from './zh-cn.calendar';
+import { zhCNCampaigns, zhCNImports, zhCNReports } from './zh-cn.campaigns';
 import { zhCNCases } from './zh-cn.cases';
 import { zhCNCustomers } from './zh-cn.customers';
 import { zhCNNotifications } from './zh-cn.notifications';
@@ -96,7 +97,9 @@ export const zhCN = {
     checks: '检查',
     budgets: '预算',
     indicators: '指标',
-    reports: '报表',
+    reports: '分析报告',
+    campaigns: '派单',
+    imports: '数据导入',
     calendars: '工作日历',
     inbox: '消息中心',
     webhooks: 'Webhook 通知',
@@ -297,6 +300,9 @@ export const zhCN = {
   notifications: zhCNNotifications,
   customers: zhCNCustomers,
   cases: zhCNCases,
+  campaigns: zhCNCampaigns,
+  reports: zhCNReports,
+  imports: zhCNImports,
   users: {
     title: '用户管理',
     subtitle: '管理登录账号、角色及其授权的组织范围',

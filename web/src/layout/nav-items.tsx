@@ -1,10 +1,12 @@
 import {
   ApartmentOutlined,
   ApiOutlined,
+  AimOutlined,
   BellOutlined,
   AuditOutlined,
   BarChartOutlined,
   CalendarOutlined,
+  CloudUploadOutlined,
   FileTextOutlined,
   FundOutlined,
   SafetyCertificateOutlined,
@@ -27,6 +29,8 @@ export type NavKey =
   | 'cases'
   | 'casesTally'
   | 'caseFigures'
+  | 'campaigns'
+  | 'imports'
   | 'risks'
   | 'checks'
   | 'budgets'
@@ -71,11 +75,26 @@ export const NAV_ITEMS: readonly NavItem[] = [
     group: 'modules',
     permission: 'cases.read',
   },
+  {
+    key: 'campaigns',
+    path: '/campaigns',
+    icon: <AimOutlined />,
+    group: 'modules',
+    permission: 'cases.read',
+  },
   { key: 'risks', path: '/risks', icon: <SafetyCertificateOutlined />, group: 'modules', comingSoon: true },
   { key: 'checks', path: '/checks', icon: <FileTextOutlined />, group: 'modules', comingSoon: true },
   { key: 'budgets', path: '/budgets', icon: <WalletOutlined />, group: 'modules', comingSoon: true },
   { key: 'indicators', path: '/indicators', icon: <FundOutlined />, group: 'modules', comingSoon: true },
-  { key: 'reports', path: '/reports', icon: <BarChartOutlined />, group: 'modules', comingSoon: true },
+  {
+    key: 'reports',
+    path: '/reports',
+    icon: <BarChartOutlined />,
+    group: 'modules',
+    permission: 'cases.read',
+  },
+  // Importing writes data of many modules; each import target checks its own permission.
+  { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, group: 'system' },
   { key: 'users', path: '/users', icon: <UserSwitchOutlined />, group: 'system', permission: 'users.manage' },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, group: 'system', permission: 'audit.read' },
   // Everyone reads the calendar (deadlines are computed with it); changing it needs calendar.manage.

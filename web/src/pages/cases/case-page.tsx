@@ -14,6 +14,7 @@ import { PageHeader } from '../../components/page-header';
 import { PageLoading } from '../../components/page-loading';
 import { errorText } from '../../lib/api-errors';
 import { formatDateTime } from '../../lib/format';
+import { CaseCampaignTargetPanel } from '../campaigns/case-campaign-target';
 import { CaseActionModal, actionLabelKey } from './case-action-modal';
 import { CaseAttachments } from './case-attachments';
 import { CaseCallbacksPanel } from './case-callbacks-panel';
@@ -300,6 +301,7 @@ export const CasePage = () => {
         </Col>
         <Col xs={24} xl={8}>
           <Flex vertical gap={16}>
+            <CaseCampaignTargetPanel caseId={caseItem.id} />
             <CaseClocksPanel clocks={caseItem.clocks} now={now} />
             <CaseCallbacksPanel caseItem={caseItem} type={type} />
             <CaseAttachments caseId={caseItem.id} canUpload={can('cases.write')} />
