@@ -159,6 +159,13 @@ describeInBrowser(
         expect(await page.locator('.ant-drawer').getByText(listName).count()).toBeGreaterThan(0);
         await page.getByTestId('campaign-form-name').fill(campaignName);
         await choose(page, 'campaign-form-visit-type', '欠费拆机上门走访');
+        // The list covers November (the server's month, whatever the browser's date); Tab, not Enter,
+        // which would submit the form.
+        const listMonth = page.getByTestId('campaign-form-period');
+        await listMonth.click();
+        await listMonth.fill('2026-11');
+        await page.keyboard.press('Tab');
+        await expect.poll(() => listMonth.inputValue()).toBe('2026-11');
         await page.getByTestId('campaign-form-submit').click();
         const result = page.getByTestId('campaign-result');
         await result.waitFor();

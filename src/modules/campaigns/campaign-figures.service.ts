@@ -11,6 +11,7 @@ import { caseTypeById } from '../cases/case-types.service.js';
 import { isUnitInScope, unitNames } from '../org/units.service.js';
 import { userNames } from '../org/users.service.js';
 import { unitCondition } from '../org/scope.js';
+import { ZMonth } from './campaigns.schema.js';
 import { isCampaignVisible, otherReason, reactivatedField, unreachableReason } from './campaigns.service.js';
 
 /*
@@ -29,15 +30,17 @@ export const ZCampaignFiguresQuery = z
   .object({
     /** One campaign by key … */
     campaign: z.string().trim().min(1).max(64).optional(),
-    /** … or the campaigns created in [from, to) by units in a subtree. */
+    /** … or the campaigns of a month's lists (清单月份), by units in a subtree … */
+    period: ZMonth.optional(),
+    /** … or the campaigns created in [from, to). */
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     unitId: z.coerce.number().int().positive().optional(),
   })
-  .refine((q) => q.campaign !== undefined || (q.from !== undefined && q.to !== undefined), {
-    message: 'give a campaign, or from and to',
-    path: ['campaign'],
-  });
+  .refine(
+    (q) => q.campaign !== undefined || q.period !== undefined || (q.from !== undefined && q.to !== undefined),
+    { message: 'give a campaign, a period, or from and to', path: ['campaign'] },
+  );
 export type CampaignFiguresQuery = z.input<typeof ZCampaignFiguresQuery>;
 
 const ZRate = z.number().nullable();
@@ -115,6 +118,7 @@ export const figuresOfCampaigns = async (
   const query = ZCampaignFiguresQuery.parse(rawQuery);
   let select = db.selectFrom('campaigns').select(['id', 'key', 'name', 'unitId', 'caseTypeId']);
   if (query.campaign !== undefined) select = select.where('key', '=', query.campaign);
+  else if (query.period !== undefined) select = select.where('period', '=', query.period);
   else
     select = select
       .where('createdAt', '>=', new Date(query.from!).toISOString())

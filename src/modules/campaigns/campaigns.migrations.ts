@@ -1,4 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
+import { sql } from 'kysely';
+import { reportingDayOf } from '../cases/case-figure-days.js';
 import { binaryText, withId } from '../../platform/db/columns.js';
 
 export const campaignsMigrations: Record<string, Migration> = {
@@ -59,6 +61,22 @@ export const campaignsMigrations: Record<string, Migration> = {
         .addColumn('data_json', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('target_list_rows_pk', ['list_id', 'external_key'])
         .execute();
+    },
+  },
+  '0017_campaign_period': {
+    // The month a campaign's list covers (清单月份): October's disconnections are dispatched early in
+    // November, and the October report is about them. Campaigns before this column get the month
+    // they were created in (Asia/Shanghai), which is what reports selected them by until now.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('campaigns').addColumn('period', 'text').execute();
+      const { rows } = await sql<{
+        id: number;
+        created_at: string;
+      }>`select id, created_at from campaigns`.execute(db);
+      for (const row of rows)
+        await sql`update campaigns set period = ${reportingDayOf(row.created_at).slice(0, 7)} where id = ${row.id}`.execute(
+          db,
+        );
     },
   },
 };

@@ -85,6 +85,7 @@ describeEachDialect('campaigns API', (ctx) => {
     expect(read.json()).toMatchObject({
       caseType: 'telecom.arrears',
       rule: { by: 'unit_column', assignTo: 'unit_manager' },
+      period: '2026-11', // the month it was created in, by default
     });
     expect((await head.request('GET', '/api/v1/campaigns/nope')).statusCode).toBe(404);
 
@@ -93,6 +94,28 @@ describeEachDialect('campaigns API', (ctx) => {
     expect(figures.json()).toMatchObject({ total: { targets: 1, followedUp: 0, netDisconnections: 1 } });
     const unbounded = await head.request('GET', '/api/v1/campaign-figures');
     expect(unbounded.statusCode).toBe(400);
+
+    // A list of October dispatched in November counts in October's figures.
+    const october = await head.request(
+      'POST',
+      '/api/v1/campaigns',
+      body({
+        key: 'api-2026-10-late',
+        period: '2026-10',
+        targets: [{ externalKey: '13900002222', unit: org.eastGrid1.code }],
+      }),
+    );
+    expect(october.json()).toMatchObject({ campaign: { period: '2026-10' } });
+    const byPeriod = async (period: string) =>
+      (await head.request('GET', `/api/v1/campaign-figures?period=${period}`))
+        .json<{ campaigns: Array<{ key: string }> }>()
+        .campaigns.map((c) => c.key);
+    expect(await byPeriod('2026-10')).toEqual(['api-2026-10-late']);
+    expect(await byPeriod('2026-11')).toEqual(['api-2026-10']);
+    const badPeriod = await head.request('POST', '/api/v1/campaigns', body({ key: 'x', period: '2026-13' }));
+    expect(badPeriod.json()).toMatchObject({
+      error: { code: 'request.invalid', details: { issues: [{ path: 'body.period' }] } },
+    });
   });
 
   it("lists the campaign's targets, refuses a visit for a target not unreachable, reads a case's target", async () => {

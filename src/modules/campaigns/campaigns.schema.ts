@@ -7,6 +7,8 @@ import { z } from 'zod';
 
 const ZKeyText = z.string().trim().min(1).max(64);
 const ZUnitCode = z.string().trim().min(1).max(64);
+/** A calendar month, 2026-10. */
+export const ZMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-10');
 
 /** Who gets a unit's targets: its manager(s) in turn, or everyone who handles cases there in turn. */
 export const ZAssignTo = z.enum(['unit_manager', 'round_robin']).default('unit_manager');
@@ -55,6 +57,11 @@ export const ZCreateCampaignInput = z
     name: z.string().trim().min(1).max(200),
     nameEn: z.string().trim().max(200).optional(),
     caseType: ZKeyText,
+    /**
+     * The month the list covers (清单月份): October's disconnections, dispatched early in November,
+     * are counted by the October report. By default the month of creation (Asia/Shanghai).
+     */
+    period: ZMonth.optional(),
     /** The unit running the campaign; every target's unit must lie in its subtree. */
     unitId: z.number().int().positive(),
     /** Category of targets whose row names none (e.g. the product line of a single-line list). */
@@ -95,6 +102,8 @@ export const ZCampaign = z
     category: z.string().nullable(),
     rule: ZAssignmentRule,
     visitCaseType: z.string().nullable(),
+    /** The month the list covers. */
+    period: z.string(),
     targetCount: z.number().int(),
     createdAt: z.string(),
   })

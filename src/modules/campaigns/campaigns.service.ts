@@ -5,6 +5,7 @@ import type { Deps } from '../../platform/deps.js';
 import { AppError, isAppError } from '../../platform/errors/app-error.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { checkBatchCase, registerCaseBatch } from '../cases/case-batch.service.js';
+import { reportingDayOf } from '../cases/case-figure-days.js';
 import type { BatchCase } from '../cases/case-batch.service.js';
 import { findNode, flattenTree } from '../cases/case-type.schema.js';
 import type { LoadedCaseType } from '../cases/case-types.service.js';
@@ -221,6 +222,7 @@ const toCampaign = async (db: Executor, row: Selectable<CampaignTable>): Promise
     category: row.categoryKey,
     rule: ZAssignmentRule.parse(JSON.parse(row.ruleJson)),
     visitCaseType: visitType?.key ?? null,
+    period: row.period ?? reportingDayOf(row.createdAt).slice(0, 7),
     targetCount: row.targetCount,
     createdAt: row.createdAt,
   };
@@ -288,6 +290,7 @@ export const createCampaign = async (
         ruleJson: JSON.stringify(input.rule),
         visitCaseTypeId: visitType?.id ?? null,
         targetCount: resolved.length,
+        period: input.period ?? reportingDayOf(now).slice(0, 7),
         createdByUserId: actor.userId,
         createdAt: now,
       })

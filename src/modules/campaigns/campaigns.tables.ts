@@ -16,6 +16,8 @@ export type CampaignTable = {
   /** For the door-to-door visits unreachable targets escalate to; null: no visits. */
   visitCaseTypeId: number | null;
   targetCount: number;
+  /** The month the list covers (清单月份, YYYY-MM): the reports of that month count the campaign. */
+  period: string | null;
   createdByUserId: number | null;
   createdAt: string;
 };

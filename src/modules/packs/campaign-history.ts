@@ -403,6 +403,7 @@ export const generateCampaignHistory = async (
           category: c.line.category,
           rule: { by: 'unit_column', assignTo: 'unit_manager' },
           ...(campaigns.visitCaseType ? { visitCaseType: campaigns.visitCaseType } : {}),
+          period: c.month,
           mode: 'all_or_nothing',
           targets: targets.map((t) => ({
             ...t,

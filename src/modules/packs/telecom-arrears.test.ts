@@ -131,6 +131,8 @@ describeEachDialect('packs: telecom-arrears', (ctx) => {
     expect(campaigns.find((x) => x.key === '2026-10-broadband')?.name).toBe('2026年10月宽带欠费拆机回访');
     // Dispatched on the first working day of the following month, in the morning.
     expect(campaigns.find((x) => x.key === '2026-10-broadband')?.createdAt).toBe('2026-11-02T01:30:00.000Z');
+    // … and counted in October, the month its list covers.
+    expect(campaigns.find((x) => x.key === '2026-10-broadband')?.period).toBe('2026-10');
   });
 
   it('shows the essay’s reason shares, a reactivation rate in range and the weaker manager', async () => {

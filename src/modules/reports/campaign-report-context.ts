@@ -53,8 +53,8 @@ export const campaignReportContext = async (
   deps: Pick<Deps, 'db' | 'actor'>,
 ) => {
   const [current, previous] = await Promise.all([
-    figuresOfCampaigns({ from: period.from, to: period.to, unitId }, deps),
-    figuresOfCampaigns({ from: period.previous.from, to: period.previous.to, unitId }, deps),
+    figuresOfCampaigns({ period: period.key, unitId }, deps),
+    figuresOfCampaigns({ period: period.previous.key, unitId }, deps),
   ]);
   const hadPrevious = previous.campaigns.length > 0;
   const byCategory = current.byCategory.map((c) => ({

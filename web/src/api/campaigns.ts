@@ -26,6 +26,8 @@ export type Campaign = {
   category: string | null;
   rule: AssignmentRule;
   visitCaseType: string | null;
+  /** The month the list covers (清单月份), YYYY-MM. */
+  period: string;
   targetCount: number;
   createdAt: string;
 };
@@ -39,6 +41,8 @@ export type CreateCampaignInput = {
   category?: string;
   rule: AssignmentRule;
   visitCaseType?: string;
+  /** The month the list covers, YYYY-MM (by default the month of creation). */
+  period?: string;
   mode?: CampaignMode;
   /** The key of an imported target list. */
   list: string;

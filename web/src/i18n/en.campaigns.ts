@@ -26,6 +26,7 @@ export const enCampaigns: Messages['campaigns'] = {
     rule: 'Assignment rule',
     targetCount: 'Targets',
     visitCaseType: 'Visit case type',
+    period: 'List month',
     assignTo: 'Assign to',
     mode: 'On bad rows',
   },
@@ -58,6 +59,8 @@ export const enCampaigns: Messages['campaigns'] = {
     keyInvalid: 'Use lower-case letters, digits, dot, dash or underscore, starting with a letter or digit',
     categoryHint: 'For rows of the list that name no product line',
     visitHint: 'Optional; unreachable targets can become door-to-door visits of this type',
+    periodHint:
+      "The month the list covers: October's disconnections, dispatched early in November, count in October's report",
     assignment: 'Assignment',
     singleUnit: 'Unit',
     mapValue: 'Value in the list (e.g. area name)',

@@ -2,6 +2,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
+  DatePicker,
   Descriptions,
   Divider,
   Drawer,
@@ -16,6 +17,8 @@ import {
   Typography,
 } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import dayjs from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -53,6 +56,7 @@ type Values = {
   mapping?: { value?: string; unitId?: number | null }[];
   mode: CampaignMode;
   visitCaseType?: string;
+  period: Dayjs;
 };
 
 const KEY_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
@@ -151,6 +155,7 @@ export const CampaignCreateDrawer = ({
       };
       if (v.category) input.category = v.category;
       if (v.visitCaseType) input.visitCaseType = v.visitCaseType;
+      input.period = v.period.format('YYYY-MM');
       return createCampaign(input);
     },
     onSuccess: (res) => {
@@ -207,6 +212,7 @@ export const CampaignCreateDrawer = ({
   const grid = { display: 'grid', gridTemplateColumns: '1fr 1fr', columnGap: 16 } as const;
 
   const initialValues: Partial<Values> = {
+    period: dayjs().startOf('month'),
     ruleBy: 'unit_column',
     assignTo: 'unit_manager',
     mode: 'all_or_nothing',
@@ -422,6 +428,19 @@ export const CampaignCreateDrawer = ({
               />
             </Form.Item>
           </div>
+          <Form.Item
+            name="period"
+            label={t('campaigns.field.period')}
+            extra={t('campaigns.create.periodHint')}
+            rules={[required(t('campaigns.field.period'))]}
+          >
+            <DatePicker
+              picker="month"
+              allowClear={false}
+              format="YYYY-MM"
+              data-testid="campaign-form-period"
+            />
+          </Form.Item>
 
           <Divider titlePlacement="start" plain>
             {t('campaigns.create.assignment')}

@@ -108,6 +108,7 @@ export const CampaignPage = () => {
               children: type ? localName(type, lang) : campaign.caseType,
             },
             { key: 'unit', label: t('campaigns.field.unit'), children: campaign.unit.name },
+            { key: 'period', label: t('campaigns.field.period'), children: campaign.period },
             {
               key: 'category',
               label: t('campaigns.field.category'),

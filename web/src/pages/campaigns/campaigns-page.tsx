@@ -84,6 +84,7 @@ export const CampaignsPage = () => {
         return type ? localName(type, lang) : key;
       },
     },
+    { title: t('campaigns.field.period'), dataIndex: 'period', key: 'period', width: 100 },
     { title: t('campaigns.field.unit'), key: 'unit', width: 120, render: (_v, c) => c.unit.name },
     {
       title: t('campaigns.field.category'),
