@@ -69,6 +69,8 @@ describeEachDialect('imports API (upload, mapping, background runs, profiles)', 
       'dispatch-list',
       'campaign-outcomes',
     ]);
+    // Only the targets the caller may import into: a viewer none.
+    expect((await viewer.request('GET', '/api/v1/import-targets')).json()).toEqual([]);
     expect(targets.find((t) => t.key === 'dispatch-list')?.options).toEqual([
       { key: 'list', label: '清单编号 / list key', required: true },
       { key: 'name', label: '清单名称 / list name', required: false },

@@ -68,7 +68,7 @@ export const importRunsRoutes =
           response: { 200: z.array(ZImportTargetInfo) },
         },
       },
-      async () => listImportTargets({ targets }),
+      async (req) => listImportTargets({ targets, actor: depsOf(ctx, req).actor }),
     );
     // The file as the raw body, streamed to disk: in its own scope, so that this parser (which hands
     // over the request stream unread) touches no other route.

@@ -72,9 +72,14 @@ const requireSomeTarget = (deps: ImportsDeps) => {
   if (!allowed && targets[0]) requirePermission(deps.actor, targets[0].permission);
 };
 
-/** Public list of the targets: key, names, options for a form. */
-export const listImportTargets = ({ targets }: Pick<ImportsDeps, 'targets'>) =>
-  Object.values(targets).map((t) => ({ key: t.key, name: t.name, nameEn: t.nameEn, options: optionsOf(t) }));
+/** The targets the caller may import into (he holds their permission somewhere): key, names, options for a form. */
+export const listImportTargets = ({ targets, actor }: Pick<ImportsDeps, 'targets' | 'actor'>) =>
+  Object.values(targets)
+    .filter((t) => {
+      const roots = scopeRoots(actor, t.permission);
+      return roots === 'all' || roots.length > 0;
+    })
+    .map((t) => ({ key: t.key, name: t.name, nameEn: t.nameEn, options: optionsOf(t) }));
 
 /** How long an uploaded file is kept: long enough to map, dry-run and apply it, or do it again tomorrow. */
 export const importFileKeepMs = 7 * 24 * 3600_000;
