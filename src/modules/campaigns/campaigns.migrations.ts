@@ -69,12 +69,13 @@ export const campaignsMigrations: Record<string, Migration> = {
     // they were created in (Asia/Shanghai), which is what reports selected them by until now.
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('campaigns').addColumn('period', 'text').execute();
+      // An alias without an underscore: the handle's CamelCasePlugin renames result columns.
       const { rows } = await sql<{
         id: number;
-        created_at: string;
-      }>`select id, created_at from campaigns`.execute(db);
+        at: string;
+      }>`select id, created_at as at from campaigns`.execute(db);
       for (const row of rows)
-        await sql`update campaigns set period = ${reportingDayOf(row.created_at).slice(0, 7)} where id = ${row.id}`.execute(
+        await sql`update campaigns set period = ${reportingDayOf(row.at).slice(0, 7)} where id = ${row.id}`.execute(
           db,
         );
     },
