@@ -3,7 +3,7 @@ import {
   campaignOutcomeFields,
   importCampaignOutcomes,
 } from './modules/campaigns/campaign-outcomes.import.js';
-import { importDispatchList } from './modules/campaigns/dispatch-list.import.js';
+import { dispatchListFields, importDispatchList } from './modules/campaigns/dispatch-list.import.js';
 import { caseImportFields, importCases } from './modules/cases/cases.import.js';
 import { caseTypeForInput } from './modules/cases/case-types.service.js';
 import type { ImportTargetRegistry } from './modules/imports/import-target.js';
@@ -20,63 +20,6 @@ import { getUnitByCode } from './modules/org/units.service.js';
 
 const ZText = (label: string) => z.string().trim().min(1).max(200).describe(label);
 const ZCaseTypeKey = ZText('工单类型 / case type');
-
-/** The fields a dispatch list has for a case type (the same columns importDispatchList reads). */
-const dispatchListFields = async (caseType: string, db: Parameters<typeof caseTypeForInput>[0]) => {
-  const type = await caseTypeForInput(db, caseType);
-  // dispatch-list.import.ts keeps its fixed columns private; these are its labels (keep in step).
-  const fixed = [
-    {
-      key: 'externalKey',
-      labels: [
-        '用户号码',
-        '服务号码',
-        '号码',
-        '手机号码',
-        '客户编号',
-        '用户编号',
-        '编号',
-        'external key',
-        'key',
-        'subscriber',
-        'number',
-      ],
-      required: true,
-      cell: { type: 'text' as const, maxLength: 100 },
-    },
-    {
-      key: 'unit',
-      labels: [
-        '网格编码',
-        '网格',
-        '所属网格',
-        '单元编码',
-        '片区',
-        '区域',
-        'grid',
-        'grid code',
-        'unit',
-        'unit code',
-        'area',
-      ],
-      cell: { type: 'text' as const, maxLength: 200 },
-    },
-    {
-      key: 'category',
-      labels: ['产品类型', '产品线', '产品', '业务类型', '类别', 'product', 'product line', 'category'],
-      cell: { type: 'text' as const, maxLength: 200 },
-    },
-  ];
-  // The case type's own fields, as the target declares them (labels and types come from the type).
-  return [
-    ...fixed,
-    ...caseImportFields(type)
-      .filter(
-        (f) => type.definition.fields.some((d) => d.key === f.key) && !fixed.some((x) => x.key === f.key),
-      )
-      .map((f) => ({ ...f, required: false })),
-  ];
-};
 
 export const importTargets: ImportTargetRegistry = {
   units: defineImportTarget({
@@ -120,7 +63,7 @@ export const importTargets: ImportTargetRegistry = {
       caseType: ZCaseTypeKey,
       unit: ZText('所属单元编码 / unit code'),
     }),
-    fields: async ({ caseType }, { db }) => dispatchListFields(caseType, db),
+    fields: async ({ caseType }, { db }) => dispatchListFields(await caseTypeForInput(db, caseType)),
     run: async ({ source, mode, mapping, onProgress, options }, deps) => {
       const unit = await getUnitByCode({ code: options.unit }, deps);
       return importDispatchList(

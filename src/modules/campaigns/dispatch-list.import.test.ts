@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import iconv from 'iconv-lite';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrearsFollowUp } from '../../../test/helpers/campaigns.js';
 import { describeEachDialect } from '../../../test/helpers/dialects.js';
 import { buildOrgTree, buildUser, grant } from '../../../test/helpers/factories.js';
@@ -172,5 +175,101 @@ describeEachDialect('importing a target list (派单清单)', (ctx) => {
     expect(cases.map((c) => c.categoryKey)).toEqual(['broadband', 'mobile', 'broadband', 'broadband']);
     // The skip-bad import above brought the first row's arrears back to the file's 1,058.50.
     expect(JSON.parse(cases[0]!.fieldsJson)).toEqual({ arrears: 1058.5, package: '畅享 199' });
+  });
+
+  describe('in a worker thread (large files)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'guankong-dispatch-worker-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, bytes: Buffer) => {
+      const at = path.join(dir, name);
+      writeFileSync(at, bytes);
+      return at;
+    };
+    const workerList = () => ({ ...list(), key: '2026-10-worker' });
+    const mixed = () => [
+      ...good,
+      `13900000004,${org.eastGrid1.code},宽带,12abc,畅享 99,`,
+      `13900000001,${org.eastGrid2.code},宽带,10,畅享 99,`,
+      `13900000005,${org.eastGrid2.code}`,
+      `13900000007,${org.eastGrid2.code},移动,7,,`,
+    ];
+
+    it('reports the same rows and problems as this thread does', async () => {
+      const source = file('mixed.csv', gbk(mixed()));
+      const here = await importDispatchList(
+        { list: workerList(), source, mode: 'all_or_nothing', thread: 'this' },
+        deps(),
+      );
+      const there = await importDispatchList(
+        { list: workerList(), source, mode: 'all_or_nothing', thread: 'worker' },
+        deps(),
+      );
+      expect(there).toEqual({ ...here, elapsedMs: there.elapsedMs });
+      expect(there).toMatchObject({ applied: false, encoding: 'gb18030', rows: 7, bad: 3, created: 3 });
+      expect(there.problems.map((p) => [p.row, p.field, p.code])).toEqual([
+        [5, 'arrears', 'invalid'],
+        [6, 'externalKey', 'duplicate_key'],
+        [7, '', 'ragged'],
+      ]);
+      expect(
+        await db.selectFrom('targetLists').select('key').where('key', '=', '2026-10-worker').execute(),
+      ).toEqual([]);
+    });
+
+    it('writes exactly the rows it reports in skip-bad mode, and nothing again on the same file', async () => {
+      const source = file('skip.csv', gbk(mixed()));
+      const progress: number[] = [];
+      const first = await importDispatchList(
+        {
+          list: workerList(),
+          source,
+          mode: 'skip_bad',
+          thread: 'worker',
+          onProgress: (p) => progress.push(p.rows),
+        },
+        deps(),
+      );
+      expect(first).toMatchObject({ applied: true, rows: 7, bad: 3, created: 4, updated: 0, unchanged: 0 });
+      expect(progress.at(-1)).toBe(7);
+      const stored = await db
+        .selectFrom('targetListRows')
+        .innerJoin('targetLists', 'targetLists.id', 'targetListRows.listId')
+        .select(['externalKey', 'rowNumber', 'dataJson'])
+        .where('targetLists.key', '=', '2026-10-worker')
+        .orderBy('rowNumber')
+        .execute();
+      expect(stored.map((r) => [r.externalKey, r.rowNumber, JSON.parse(r.dataJson) as unknown])).toEqual([
+        ['13900000001', 2, { arrears: 1058.5, package: '畅享 199' }],
+        ['13900000002', 3, { arrears: 59, package: '畅享 99' }],
+        ['13900000003', 4, { arrears: 120, package: '融合 299' }],
+        ['13900000007', 8, { arrears: 7 }],
+      ]);
+      const again = await importDispatchList(
+        { list: workerList(), source, mode: 'skip_bad', thread: 'worker' },
+        deps(),
+      );
+      expect(again).toMatchObject({ applied: true, created: 0, updated: 0, unchanged: 4, bad: 3 });
+    });
+
+    it("passes on the reader's errors with their codes", async () => {
+      const source = file('gbk.csv', gbk(good));
+      await expect(
+        importDispatchList(
+          { list: workerList(), source, mode: 'dry_run', read: { encoding: 'utf-8' }, thread: 'worker' },
+          deps(),
+        ),
+      ).rejects.toMatchObject({ code: 'imports.encoding' });
+      await expect(
+        importDispatchList(
+          {
+            list: workerList(),
+            source: file('nokey.csv', gbk(['网格编码,产品类型', 'A,宽带'])),
+            mode: 'dry_run',
+            thread: 'worker',
+          },
+          deps(),
+        ),
+      ).rejects.toMatchObject({ code: 'imports.mapping_invalid', details: { missing: ['externalKey'] } });
+    });
   });
 });

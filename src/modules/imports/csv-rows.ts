@@ -27,6 +27,8 @@ const maxRecordLength = 1024 * 1024;
 export type CsvRows = {
   headers: string[];
   rows: AsyncGenerator<TableRow, void, undefined>;
+  /** The same rows, those of a parsed chunk at a time: read `rows` or `batches`, not both. */
+  batches: AsyncGenerator<TableRow[], void, undefined>;
   close: () => void;
 };
 
@@ -184,15 +186,16 @@ export const readCsvRows = async ({
   }
 
   const width = headers.length;
-  async function* rows(): AsyncGenerator<TableRow, void, undefined> {
+  /** The rows of each parsed chunk at once: no promise a row on the path every row takes. */
+  async function* chunks(): AsyncGenerator<TableRow[], void, undefined> {
     try {
       for (;;) {
-        // The records of a chunk without `next`: no promise a row on the path every row takes.
+        const out: TableRow[] = [];
         while (at < batch.length) {
           const cells = batch[at++]!;
           rowNumber += 1;
           if (cells.length === width) {
-            if (!isBlankRow(cells)) yield { row: rowNumber, cells };
+            if (!isBlankRow(cells)) out.push({ row: rowNumber, cells });
             continue;
           }
           if (isBlankRow(cells)) continue;
@@ -201,13 +204,14 @@ export const readCsvRows = async ({
           while (length > width && cells[length - 1]!.trim() === '') length--;
           cells.length = length;
           if (length === width) {
-            yield { row: rowNumber, cells };
+            out.push({ row: rowNumber, cells });
             continue;
           }
           const problems: RowProblem[] = [raggedProblem(width, length)];
           while (cells.length < width) cells.push('');
-          yield { row: rowNumber, cells, problems };
+          out.push({ row: rowNumber, cells, problems });
         }
+        if (out.length > 0) yield out;
         const result = await records.next();
         if (result.done) return;
         batch = result.value;
@@ -217,6 +221,10 @@ export const readCsvRows = async ({
       close();
     }
   }
+  const batches = chunks();
+  async function* rows(): AsyncGenerator<TableRow, void, undefined> {
+    for await (const chunk of batches) yield* chunk;
+  }
 
-  return { headers, rows: rows(), close };
+  return { headers, rows: rows(), batches, close };
 };

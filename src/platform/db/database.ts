@@ -62,14 +62,26 @@ const withStatementCache = (handle: SqliteDatabase.Database, size = 500): Sqlite
   });
 };
 
+/** The better-sqlite3 connection of each SQLite Kysely, by its adapter (which its transactions share). */
+const sqliteHandles = new WeakMap<object, SqliteDatabase.Database>();
+
+/**
+ * The better-sqlite3 connection under a SQLite handle or transaction (null on PostgreSQL), for
+ * the one place Kysely's per-query cost matters: bulk writes of a million rows (an import), as
+ * prepared statements run row by row. There is one connection, so a statement run on it inside a
+ * Kysely transaction's callback is part of that transaction. Never for anything else.
+ */
+export const sqliteHandleOf = (db: Executor): SqliteDatabase.Database | null =>
+  sqliteHandles.get(db.getExecutor().adapter) ?? null;
+
 /** Opens Kysely over better-sqlite3 or pg. `schema` (PostgreSQL) sets the search_path, used by tests. */
 export const createDatabase = (options: DatabaseOptions): Db => {
   const plugins = [new CamelCasePlugin()];
   if (options.dialect === 'sqlite') {
-    return new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(openSqlite(options.file)) }),
-      plugins,
-    });
+    const handle = withStatementCache(openSqlite(options.file));
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }), plugins });
+    sqliteHandles.set(db.getExecutor().adapter, handle);
+    return db;
   }
   const pool = new pg.Pool({
     connectionString: options.url,
