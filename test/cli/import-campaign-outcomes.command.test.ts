@@ -86,7 +86,9 @@ describe('guankong import campaign-outcomes', () => {
   it("refuses the sheet as the system (not the targets' assignee), then records it as the manager", async () => {
     const asSystem = cli(['import', 'campaign-outcomes', sheet, '--campaign', 'cli-2026-11']);
     expect(asSystem.code).toBe(1);
-    expect(asSystem.out + asSystem.err).toContain('row 2, externalKey: the follow-up is assigned to someone else');
+    expect(asSystem.out + asSystem.err).toContain(
+      'row 2, externalKey: the follow-up is assigned to someone else',
+    );
     expect(await statuses()).toEqual(['assigned:', 'assigned:']);
 
     const asManager = cli([

@@ -210,5 +210,7 @@ export const parentUnitIdOf = async (
   (await unitsInScope(db, 'all', toUnit)).find((u) => u.id === unitId)?.parentId ?? null;
 
 /** Every unit inside the scope roots (from the cached tree), for imports that name units by code. */
-export const unitsWithin = async ({ roots }: { roots: ScopeRoots }, { db }: { db: Executor }): Promise<Unit[]> =>
-  roots !== 'all' && roots.length === 0 ? [] : unitsInScope(db, roots, toUnit);
+export const unitsWithin = async (
+  { roots }: { roots: ScopeRoots },
+  { db }: { db: Executor },
+): Promise<Unit[]> => (roots !== 'all' && roots.length === 0 ? [] : unitsInScope(db, roots, toUnit));
