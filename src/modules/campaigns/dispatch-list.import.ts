@@ -101,7 +101,11 @@ const dispatchListTarget = (
     fields,
     keyField: 'externalKey',
     // Made with the conversion, in the import's reading thread, not row by row here.
-    document: { key: dataKey, fields: caseFields.map((f) => ({ key: f.key, number: f.type === 'number' })) },
+    document: {
+      key: dataKey,
+      fields: caseFields.map((f) => ({ key: f.key, number: f.type === 'number' })),
+      only: true,
+    },
     check: (values) => ({
       externalKey: String(values.externalKey),
       unit: (values.unit as string | null | undefined) ?? null,

@@ -12,6 +12,7 @@ import {
   convertText,
   excelSerialOf,
 } from './cell-convert.js';
+import { cellConverter } from './cell-fast-convert.js';
 
 const valueOf = <T>(result: Converted<T>): T => {
   if (!result.ok) throw new Error(`refused: ${result.why}`);
@@ -240,5 +241,75 @@ describe('convertCell', () => {
     });
     expect(convertCell('是', { type: 'boolean' })).toEqual({ ok: true, value: true });
     expect(convertCell('x', { type: 'enum', choices: [{ key: 'a' }] })).toMatchObject({ ok: false });
+  });
+});
+
+describe('cellConverter', () => {
+  const expectSame = (type: Parameters<typeof cellConverter>[0], text: string) => {
+    const converted = convertCell(text, type);
+    expect(cellConverter(type)(text), `${type.type} ${JSON.stringify(text)}`).toEqual(
+      converted.ok ? converted.value : converted,
+    );
+  };
+
+  it('gives what convertCell gives, on the plain forms it reads itself and on the others', () => {
+    const cells = {
+      text: ['张伟', ' 张伟 ', '\u3000张伟\u3000', '', '  ', 'abc', '𠀀𠀀', 'a\u00a0', '\ufeffa'],
+      decimal: [
+        ...['0', '-0', '007', '-007', '12', '-12', '1234.50', '1,234.50', '-1,234,567.00', '0.000', '-0.00'],
+        ...['1,23,4', '12,34', '1234,567', '12,', ',123', '0,123', '00,123', '0,000', '1.', '.5', '-', '+5'],
+        ...['1.2.3', '1e5', '12abc', ' 12 ', '¥12', '１２', '12元', '1 234', '99999999999999999999.1'],
+      ],
+      date: [
+        ...[
+          '2026-10-05',
+          '2026/10/5',
+          '2026.1.05',
+          '2026年10月5日',
+          '2026年1月5号',
+          '2026年1月5',
+          '2026-02-29',
+        ],
+        ...[
+          '2024-02-29',
+          '2026-13-01',
+          '2026-00-10',
+          '0999-01-01',
+          '2026-1-1',
+          '2026-10-05 00:00',
+          '20261005',
+        ],
+        ...[
+          '2026-10/05',
+          '2026-100-1',
+          '2026-1-100',
+          '10/05/2026',
+          ' 2026-10-05 ',
+          '2026年 10月 5日',
+          '2026年10-5',
+        ],
+      ],
+      boolean: ['是', '否', 'Y', 'yes', ' 是 ', 'TRUE', 'Ｙ', 'maybe', '1', '0'],
+    } as const;
+    for (const text of cells.text) {
+      expectSame({ type: 'text' }, text);
+      expectSame({ type: 'text', maxLength: 2 }, text);
+    }
+    for (const text of cells.decimal) {
+      expectSame({ type: 'decimal' }, text);
+      expectSame({ type: 'decimal', scale: 1 }, text);
+    }
+    for (const text of cells.date) expectSame({ type: 'date' }, text);
+    for (const text of cells.boolean) expectSame({ type: 'boolean' }, text);
+  });
+
+  it('gives what convertCell gives on any decimal written with ASCII digits, commas and a minus', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^-?[0-9,]{0,12}(\.[0-9]{0,4})?$/),
+        fc.option(fc.integer({ min: 0, max: 3 })),
+        (text, scale) => expectSame(scale === null ? { type: 'decimal' } : { type: 'decimal', scale }, text),
+      ),
+    );
   });
 });

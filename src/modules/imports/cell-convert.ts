@@ -135,7 +135,7 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const isoDate = ({ year, month, day }: WallClock) => `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 
 const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysInMonth = (year: number, month: number) =>
+export const daysInMonth = (year: number, month: number) =>
   month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : monthDays[month - 1]!;
 
 const timePart = String.raw`(?:[T\s]+(?<hour>\d{1,2})[:：](?<minute>\d{2})(?:[:：](?<second>\d{2})(?:\.\d+)?)?)?`;
@@ -319,7 +319,7 @@ export const convertDateTime = (
 
 /* ---------- booleans and choices ---------- */
 
-const booleanWords = new Map<string, boolean>([
+export const booleanWords = new Map<string, boolean>([
   ...['是', '有', '对', 'y', 'yes', 'true', 't', '1', '√', '✓'].map((w) => [w, true] as const),
   ...['否', '无', '没有', '错', 'n', 'no', 'false', 'f', '0', '×', '✗'].map((w) => [w, false] as const),
 ]);
@@ -419,3 +419,5 @@ export const convertCell = (
       return convertEnum(text, type);
   }
 };
+
+/* ---------- the same, a million times ---------- */

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ImportField } from './import-rows.js';
-import { prepareRows } from './import-rows.js';
+import { jsonOfDecimal, prepareRows } from './import-rows.js';
 import { openTable } from './tabular-reader.js';
 
 const fields: ImportField[] = [
@@ -10,7 +11,7 @@ const fields: ImportField[] = [
   { key: 'paid', labels: ['paid'], cell: { type: 'boolean' } },
 ];
 
-const prepared = async (csv: string) => {
+const prepared = async (csv: string, only?: boolean) => {
   const table = await openTable({ source: Buffer.from(csv) });
   const batches = [];
   for await (const batch of prepareRows(table, {
@@ -22,6 +23,7 @@ const prepared = async (csv: string) => {
     document: {
       key: '$data',
       fields: [{ key: 'note' }, { key: 'amount', number: true }, { key: 'paid' }],
+      ...(only ? { only } : {}),
     },
   }))
     batches.push(batch);
@@ -75,5 +77,49 @@ describe('preparing the rows of an import', () => {
       [3, 'key', 'duplicate_key'],
       [5, 'paid', 'invalid'],
     ]);
+  });
+
+  it('posts only the fields outside an `only` document, the document holding the others', async () => {
+    const batches = await prepared('key,note,amount,paid\n1,a,"1,000.10",是\n1,b,x,否\n', true);
+    expect(batches.flatMap((b) => b.cells)).toEqual([
+      2,
+      0,
+      '1',
+      '{"note":"a","amount":1000.1,"paid":true}',
+      3,
+      2,
+      '1',
+      null,
+    ]);
+  });
+
+  it('writes a decimal into the JSON as JSON.stringify(Number(…)) would', () => {
+    const texts = [
+      '0',
+      '-1',
+      '1234.5',
+      '0.00001',
+      '0.000001',
+      '-0.0000001',
+      '123456789012345',
+      '1234567890123456',
+    ];
+    const more = [
+      '0.1000000000000000055511151231257827',
+      '12345678901234567890.5',
+      '99999999999999.9',
+      '-0.1',
+    ];
+    for (const text of [...texts, ...more])
+      expect(jsonOfDecimal(text), text).toBe(JSON.stringify(Number(text)));
+    fc.assert(
+      // Canonical texts, as convertDecimal gives them: no -0.
+      fc.property(
+        fc.stringMatching(/^-?(0|[1-9][0-9]{0,15})(\.[0-9]{0,9}[1-9])?$/).filter((t) => t !== '-0'),
+        (text) => {
+          expect(jsonOfDecimal(text)).toBe(JSON.stringify(Number(text)));
+        },
+      ),
+    );
   });
 });

@@ -1,5 +1,7 @@
-import type { CellType, CellValue, ExcelSerial } from './cell-convert.js';
+import type { CellType, CellValue } from './cell-convert.js';
 import { convertCell, excelSerialOf } from './cell-convert.js';
+import type { CellResult } from './cell-fast-convert.js';
+import { cellConverter, isRefusal } from './cell-fast-convert.js';
 import type { MappingField } from './column-mapping.js';
 import { KeySet } from './key-set.js';
 import type { TableRow } from './table-row.js';
@@ -31,13 +33,22 @@ export type ImportProblem = {
  * values (in this order; `number` ones as JSON numbers) is made with the row's other work (in the
  * worker thread, for a large file) and given to the target's check as the value `key`.
  */
-export type JsonDocument = { key: string; fields: ReadonlyArray<{ key: string; number?: boolean }> };
+export type JsonDocument = {
+  key: string;
+  fields: ReadonlyArray<{ key: string; number?: boolean }>;
+  /**
+   * The document's fields reach `check` only inside it, not each on its own as well: fewer values
+   * to post from the worker thread and to take apart in the writing one.
+   */
+  only?: boolean;
+};
 
 /**
- * Rows in one flat array, `2 + columns` slots a row (one more with a `JsonDocument`) — compact to post to another thread, and no
- * object a row: the row's number, its number of problems, then its value in each column (when
- * it has no problem). `problems` are the problems of these rows in row order, those past the
- * first `reportedProblems` of the import only counted.
+ * Rows in one flat array, `2 + postedColumns(…).length` slots a row (one more with a
+ * `JsonDocument`) — compact to post to another thread, and no object a row: the row's number, its
+ * number of problems, then its value in each posted column (when it has no problem). `problems`
+ * are the problems of these rows in row order, those past the first `reportedProblems` of the
+ * import only counted.
  */
 export type PreparedBatch = { cells: CellValue[]; problems: ImportProblem[] };
 
@@ -52,7 +63,12 @@ export type PrepareOptions = {
   document?: JsonDocument | undefined;
 };
 
-const noOptions: { excelSerial?: ExcelSerial | undefined } = Object.freeze({});
+/** The columns whose values a batch holds: all, but those only inside an `only` document. */
+export const postedColumns = <C extends readonly [ImportField, number]>(
+  columns: readonly C[],
+  document: JsonDocument | undefined,
+): C[] =>
+  document?.only ? columns.filter(([f]) => !document.fields.some((d) => d.key === f.key)) : [...columns];
 
 /** Text that is its own JSON string between quotes: no quote, backslash, control character or lone surrogate. */
 const plainText = /^[^"\\\p{Cc}\p{Cs}]*$/u;
@@ -63,11 +79,26 @@ export async function* prepareRows(
   { columns, keyField, keyColumn, reportedProblems, batchRows, document }: PrepareOptions,
 ): AsyncGenerator<PreparedBatch, void, undefined> {
   const keys = new KeySet();
-  const batchCells = batchRows * (2 + columns.length + (document ? 1 : 0));
-  // The document's fields that are mapped: their JSON name, their slot among the columns, whether a number.
+  const posted = postedColumns(columns, document).map((column) => columns.indexOf(column));
+  const batchCells = batchRows * (2 + posted.length + (document ? 1 : 0));
+  const converters = columns.map(([field]) => cellConverter(field.cell));
+  // The row's values, one a column: reused from row to row.
+  const values: CellValue[] = columns.map(() => null);
+  // The document's fields that are mapped: their JSON name, their column, whether a number (and canonical decimal text).
   const parts = (document?.fields ?? []).flatMap((f) => {
     const c = columns.findIndex(([field]) => field.key === f.key);
-    return c === -1 ? [] : [{ name: `${JSON.stringify(f.key)}:`, slot: 2 + c, number: f.number === true }];
+    return c === -1
+      ? []
+      : [
+          {
+            name: `${JSON.stringify(f.key)}:`,
+            column: c,
+            number: f.number === true,
+            decimal: columns[c]![0].cell.type === 'decimal',
+            // Values with nothing to escape: the text of a date, a decimal's digits.
+            plain: ['date', 'datetime', 'decimal'].includes(columns[c]![0].cell.type),
+          },
+        ];
   });
   let detailed = 0;
   let cells: CellValue[] = [];
@@ -99,26 +130,30 @@ export async function* prepareRows(
       for (let c = 0; c < columns.length; c++) {
         const [field, column] = columns[c]!;
         const text = tableRow.cells[column] ?? '';
-        const converted = convertCell(
-          text,
-          field.cell,
-          tableRow.numberCells ? { excelSerial: excelSerialOf(tableRow, column, table.date1904) } : noOptions,
-        );
-        if (!converted.ok) {
+        let result: CellResult;
+        if (tableRow.numberCells) {
+          // A cell of an .xlsx file, which may be an Excel serial date: the general path.
+          const converted = convertCell(text, field.cell, {
+            excelSerial: excelSerialOf(tableRow, column, table.date1904),
+          });
+          result = converted.ok ? converted.value : converted;
+        } else result = converters[c]!(text);
+        if (isRefusal(result)) {
           problem({
             row: at,
             field: field.key,
             value: text,
             code: 'invalid',
-            why: converted.why,
-            whyZh: converted.whyZh,
+            why: result.why,
+            whyZh: result.whyZh,
           });
-          cells.push(null);
-        } else if (converted.value === null && field.required) {
+          values[c] = null;
+        } else if (result === null && field.required) {
           problem({ row: at, field: field.key, value: '', code: 'required', why: 'required', whyZh: '必填' });
-          cells.push(null);
-        } else cells.push(converted.value);
+          values[c] = null;
+        } else values[c] = result;
       }
+      for (const c of posted) cells.push(values[c]!);
       const key = (tableRow.cells[keyColumn] ?? '').trim();
       if (key !== '' && !keys.add(key))
         problem({
@@ -135,13 +170,14 @@ export async function* prepareRows(
         if (found === 0) {
           // JSON.stringify of an object, written out: a third less time than building the object.
           json = '{';
-          for (const { name, slot, number } of parts) {
-            const value = cells[start + slot]!;
+          for (const { name, column, number, decimal, plain } of parts) {
+            const value = values[column]!;
             if (value === null) continue;
             if (json.length > 1) json += ',';
             json += name;
-            if (number) json += JSON.stringify(Number(value));
-            else if (typeof value === 'string' && plainText.test(value)) json += `"${value}"`;
+            if (number) json += decimal ? jsonOfDecimal(value as string) : JSON.stringify(Number(value));
+            else if (typeof value === 'boolean') json += value ? 'true' : 'false';
+            else if (typeof value === 'string' && (plain || plainText.test(value))) json += `"${value}"`;
             else json += JSON.stringify(value);
           }
           json += '}';
@@ -156,6 +192,16 @@ export async function* prepareRows(
     }
   if (cells.length > 0 || problems.length > 0) yield { cells, problems };
 }
+
+/**
+ * `JSON.stringify(Number(text))` of a decimal's canonical text (`convertDecimal`): the text itself
+ * when it has at most 15 characters (so at most 15 significant digits, which a double keeps and
+ * prints back the same) and is not so small that JavaScript would print it with an exponent.
+ */
+export const jsonOfDecimal = (text: string): string =>
+  text.length <= 15 && !text.startsWith('0.00000') && !text.startsWith('-0.00000')
+    ? text
+    : JSON.stringify(Number(text));
 
 async function* singly(rows: AsyncIterable<TableRow>): AsyncGenerator<TableRow[], void, undefined> {
   for await (const row of rows) yield [row];

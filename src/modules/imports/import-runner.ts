@@ -10,7 +10,7 @@ import type { CellValue } from './cell-convert.js';
 import type { GuessedMapping } from './column-mapping.js';
 import { guessMapping, resolveMapping, savedMappingOf } from './column-mapping.js';
 import type { ImportField, ImportProblem, JsonDocument, PreparedBatch } from './import-rows.js';
-import { prepareRows } from './import-rows.js';
+import { postedColumns, prepareRows } from './import-rows.js';
 import type { RowsWorkerInput, RowsWorkerMessage } from './import-rows.worker.js';
 import type { OpenTableOptions, Table } from './tabular-reader.js';
 import { openTable } from './tabular-reader.js';
@@ -271,7 +271,8 @@ export const runImport = async <Row>(
         missing: resolved.missingRequired,
         headers: table.headers,
       });
-    const columns = columnsOf(target.fields, resolved);
+    // The values a batch holds (see `PreparedBatch`).
+    const columns = postedColumns(columnsOf(target.fields, resolved), target.document);
     const width = 2 + columns.length + (target.document ? 1 : 0);
 
     const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0 };
