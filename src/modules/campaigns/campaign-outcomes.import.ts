@@ -15,6 +15,7 @@ import type { ImportField, ImportProblem, ImportReport, ImportTarget } from '../
 import { runImport } from '../imports/import-runner.js';
 import type { ImportFileInput } from '../imports/import-target.js';
 import { isCampaignVisible } from './campaigns.service.js';
+import { targetKeyField } from './dispatch-list.import.js';
 
 /*
  * Importing a campaign's outcomes (回访结果导入): a grid manager who followed his targets up on a
@@ -29,24 +30,7 @@ import { isCampaignVisible } from './campaigns.service.js';
  */
 
 const fixedFields: ImportField[] = [
-  {
-    key: 'externalKey',
-    labels: [
-      '用户号码',
-      '服务号码',
-      '号码',
-      '手机号码',
-      '客户编号',
-      '用户编号',
-      '编号',
-      'customer id',
-      'external key',
-      'key',
-      'number',
-    ],
-    required: true,
-    cell: { type: 'text', maxLength: 100 },
-  },
+  targetKeyField,
   {
     key: 'reasonRoot',
     labels: ['原因大类', '原因分类', '原因类别', '一级原因', 'reason category', 'churn category'],

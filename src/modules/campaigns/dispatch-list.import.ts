@@ -26,26 +26,30 @@ import { isUnitInScope } from '../org/units.service.js';
  * type types them. Re-importing the same file changes nothing; a changed row is updated.
  */
 
+/** The target's key column (用户号码 …): the same in a list and in the outcome sheet returned for it. */
+export const targetKeyField: ImportField = {
+  key: 'externalKey',
+  labels: [
+    '用户号码',
+    '服务号码',
+    '号码',
+    '手机号码',
+    '客户编号',
+    '用户编号',
+    '编号',
+    'customer id',
+    'external key',
+    'key',
+    'subscriber',
+    'number',
+  ],
+  required: true,
+  cell: { type: 'text', maxLength: 100 },
+};
+
 /** The header names each fixed column accepts (compared after normalisation: case, spaces, brackets). */
 const fixedFields: ImportField[] = [
-  {
-    key: 'externalKey',
-    labels: [
-      '用户号码',
-      '服务号码',
-      '号码',
-      '手机号码',
-      '客户编号',
-      '用户编号',
-      '编号',
-      'external key',
-      'key',
-      'subscriber',
-      'number',
-    ],
-    required: true,
-    cell: { type: 'text', maxLength: 100 },
-  },
+  targetKeyField,
   {
     key: 'unit',
     labels: [
