@@ -11,12 +11,8 @@ import { ensureStandardCalendar } from '../calendar/calendar.service.js';
 import { installCaseType } from '../cases/case-types.service.js';
 import { getCase } from '../cases/case-views.service.js';
 import { createCase, transitionCase } from '../cases/cases.service.js';
-import {
-  escalateTargetToVisit,
-  getCaseCampaignTarget,
-  listCampaignTargets,
-  listTargetLists,
-} from './campaign-targets.service.js';
+import { getCaseCampaignTarget, listCampaignTargets, listTargetLists } from './campaign-targets.service.js';
+import { escalateTargetToVisit } from './campaign-visits.service.js';
 import { createCampaign } from './campaigns.service.js';
 
 const local = (text: string) => new Date(`${text}+08:00`);

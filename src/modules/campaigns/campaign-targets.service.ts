@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { requirePermission, scopeRoots } from '../../platform/access.js';
 import { containsText } from '../../platform/db/search.js';
 import type { Executor } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
-import { AppError, isAppError } from '../../platform/errors/app-error.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { visibilityOf } from '../cases/case-access.js';
 import type { LoadedCaseType } from '../cases/case-types.service.js';
 import { caseTypeById } from '../cases/case-types.service.js';
@@ -14,7 +12,6 @@ import { summariesOf } from '../cases/case-views.service.js';
 import * as casesRepo from '../cases/cases.repo.js';
 import type { CaseRow } from '../cases/cases.repo.js';
 import { ZCaseStatus, ZCaseSummary } from '../cases/cases.schema.js';
-import { createCase } from '../cases/cases.service.js';
 import { isUnitInScope, unitNames } from '../org/units.service.js';
 import { isCampaignVisible, reactivatedField, unreachableReason } from './campaigns.service.js';
 
@@ -26,7 +23,7 @@ import { isCampaignVisible, reactivatedField, unreachableReason } from './campai
  * data so the visitor sees the arrears and the package first.
  */
 
-const ZTargetValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const ZTargetValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const ZTargetListSummary = z
   .object({
@@ -97,21 +94,14 @@ export const ZCaseCampaignTarget = z
   .meta({ id: 'CaseCampaignTarget' });
 export type CaseCampaignTarget = z.infer<typeof ZCaseCampaignTarget>;
 
-export const ZEscalateToVisitInput = z.object({
-  /** Who visits; by default the follow-up's assignee (when the caller may dispatch in the unit). */
-  assigneeUserId: z.number().int().positive().optional(),
-  note: z.string().trim().max(2000).optional(),
-});
-export type EscalateToVisitInput = z.input<typeof ZEscalateToVisitInput>;
-
 /** The reason codes under 联系不上 (the root included). */
-const unreachableCodes = (type: LoadedCaseType) => {
+export const unreachableCodes = (type: LoadedCaseType) => {
   const root = findNode(type.definition.reasons, unreachableReason);
   return root ? [root.key, ...flattenTree(root.children ?? []).map((n) => n.key)] : [];
 };
 
 /** 联系不上 · 空号: the reason with its ancestors' names. */
-const reasonPath = (type: LoadedCaseType, code: string | null) => {
+export const reasonPath = (type: LoadedCaseType, code: string | null) => {
   if (code === null) return null;
   const node = flattenTree(type.definition.reasons).find((n) => n.key === code);
   if (!node) return code;
@@ -124,10 +114,10 @@ const reactivatedOf = (row: CaseRow) => {
   return typeof value === 'boolean' ? value : null;
 };
 
-type TargetData = Record<string, z.infer<typeof ZTargetValue>>;
+export type TargetData = Record<string, z.infer<typeof ZTargetValue>>;
 
 /** A target's data labelled: the fields of each type in its order (the first type first), the rest after. */
-const labelledData = (data: TargetData, types: readonly LoadedCaseType[]) => {
+export const labelledData = (data: TargetData, types: readonly LoadedCaseType[]) => {
   const out: Array<{ key: string; label: string; value: z.infer<typeof ZTargetValue> }> = [];
   const seen = new Set<string>();
   for (const type of types)
@@ -141,7 +131,11 @@ const labelledData = (data: TargetData, types: readonly LoadedCaseType[]) => {
 };
 
 /** A campaign the caller sees, by key. */
-const visibleCampaign = async (db: Executor, key: string, roots: ReturnType<typeof requirePermission>) => {
+export const visibleCampaign = async (
+  db: Executor,
+  key: string,
+  roots: ReturnType<typeof requirePermission>,
+) => {
   const campaign = await db.selectFrom('campaigns').selectAll().where('key', '=', key).executeTakeFirst();
   if (!campaign || !(await isCampaignVisible(db, roots, campaign.unitId)))
     throw new AppError('campaigns.not_found', { key });
@@ -264,7 +258,7 @@ type TargetContext = {
 };
 
 /** The target whose follow-up or visit is `caseId`, when the caller sees that case. */
-const targetOfCase = async (
+export const targetOfCase = async (
   db: Executor,
   caseId: number,
   actor: Deps['actor'],
@@ -305,7 +299,7 @@ const targetOfCase = async (
 };
 
 /** Why the target cannot become a visit now, or null when it can (the caller's rights aside). */
-const visitRefusal = ({ campaign, target, followUp, type }: TargetContext) => {
+export const visitRefusal = ({ campaign, target, followUp, type }: TargetContext) => {
   if (campaign.visitCaseTypeId === null)
     return new AppError('campaigns.no_visit_type', { key: campaign.key, field: 'campaign' });
   if (target.visitCaseId !== null)
@@ -353,115 +347,4 @@ export const getCaseCampaignTarget = async (
       visitRefusal(found) === null &&
       (await isUnitInScope({ unitId: followUp.unitId, roots: scopeRoots(actor, 'cases.write') }, { db })),
   };
-};
-
-/**
- * The visit's external key: one visit per target, so that an escalation interrupted between
- * registering the visit and linking it is completed, not duplicated, when it is asked again.
- */
-const visitKeyOf = (campaignId: number, externalKey: string) => {
-  const key = `campaign-${campaignId}:${externalKey}`;
-  return key.length <= 100
-    ? key
-    : `campaign-${campaignId}:#${createHash('sha256').update(externalKey).digest('hex').slice(0, 40)}`;
-};
-
-const renderValue = (value: z.infer<typeof ZTargetValue>) =>
-  value === true ? '是' : value === false ? '否' : value === null ? '' : String(value);
-
-/**
- * Escalates an unreachable target (its follow-up resolved with a reason under 联系不上) to a
- * door-to-door visit: a case of the campaign's visit type in the follow-up's unit, its fields
- * filled from the target's data where the visit type has them, its description listing the
- * target's data in the visit type's field order (which puts the arrears and the package first),
- * then the follow-up type's, and the follow-up's outcome. Needs cases.write on the unit; assigning needs cases.dispatch there (createCase).
- */
-export const escalateTargetToVisit = async (
-  {
-    campaign: key,
-    externalKey,
-    input: rawInput,
-  }: { campaign: string; externalKey: string; input: EscalateToVisitInput },
-  deps: Deps,
-): Promise<{ caseId: number }> => {
-  const { db, clock, actor } = deps;
-  const roots = requirePermission(actor, 'cases.write');
-  const input = ZEscalateToVisitInput.parse(rawInput);
-  const campaign = await visibleCampaign(db, key, roots);
-  const row = await db
-    .selectFrom('campaignTargets')
-    .select('caseId')
-    .where('campaignId', '=', campaign.id)
-    .where('externalKey', '=', externalKey)
-    .executeTakeFirst();
-  const found = row && (await targetOfCase(db, row.caseId, actor));
-  if (!found) throw new AppError('campaigns.target_not_found', { key: externalKey, field: 'externalKey' });
-  const refusal = visitRefusal(found);
-  if (refusal) throw refusal;
-  const { followUp, type, target } = found;
-  const visitType = await caseTypeById(db, campaign.visitCaseTypeId!);
-  const data = JSON.parse(target.dataJson) as TargetData;
-  const description = [
-    `派单：${campaign.name}（${externalKey}）`,
-    ...labelledData(data, [visitType, type]).map((f) => `${f.label}：${renderValue(f.value)}`),
-    `回访结果：${reasonPath(type, followUp.reasonCode) ?? ''}`,
-    ...(followUp.feedback ? [`回访反馈：${followUp.feedback}`] : []),
-    ...(input.note ? [`说明：${input.note}`] : []),
-  ].join('\n');
-  const fields = Object.fromEntries(
-    visitType.definition.fields
-      .filter((f) => data[f.key] !== undefined && data[f.key] !== null)
-      .map((f) => [f.key, data[f.key]]),
-  );
-  const category = findNode(visitType.definition.categories, followUp.categoryKey)
-    ? followUp.categoryKey
-    : visitType.definition.categories[0]!.key;
-  const mayDispatch = await isUnitInScope(
-    { unitId: followUp.unitId, roots: scopeRoots(actor, 'cases.dispatch') },
-    { db },
-  );
-  const assigneeUserId = input.assigneeUserId ?? (mayDispatch ? followUp.assigneeUserId : null);
-  const visitKey = visitKeyOf(campaign.id, externalKey);
-  let caseId: number;
-  try {
-    ({ caseId } = await createCase(
-      {
-        caseType: visitType.key,
-        unitId: followUp.unitId,
-        title: `上门走访 · ${externalKey}`,
-        description,
-        category,
-        fields,
-        assigneeUserId,
-        externalKey: visitKey,
-      },
-      deps,
-    ));
-  } catch (error) {
-    if (!isAppError(error) || error.code !== 'cases.external_key_taken') throw error;
-    caseId = (await casesRepo.findByExternalKey(db, visitType.id, visitKey))!.id;
-  }
-  await db.transaction().execute(async (tx) => {
-    const linked = await tx
-      .updateTable('campaignTargets')
-      .set({ visitCaseId: caseId })
-      .where('campaignId', '=', campaign.id)
-      .where('externalKey', '=', externalKey)
-      .where('visitCaseId', 'is', null)
-      .executeTakeFirst();
-    if (Number(linked.numUpdatedRows) === 0) return; // a concurrent escalation linked the same visit
-    await recordAudit(
-      tx,
-      {
-        action: 'campaign.visit',
-        entity: 'campaign',
-        entityId: campaign.id,
-        unitId: followUp.unitId,
-        // The target's key is a phone number, which the trail keeps out: the cases identify it.
-        after: { followUpCaseId: followUp.id, visitCaseId: caseId },
-      },
-      { actor, clock },
-    );
-  });
-  return { caseId };
 };

@@ -7,16 +7,15 @@ import { figuresOfCampaigns, ZCampaignFigures, ZCampaignFiguresQuery } from './c
 import { ZCampaign, ZCreateCampaignInput, ZCreateCampaignResult } from './campaigns.schema.js';
 import { createCampaign, getCampaign, listCampaigns } from './campaigns.service.js';
 import {
-  escalateTargetToVisit,
   getCaseCampaignTarget,
   listCampaignTargets,
   listTargetLists,
   ZCampaignTargetPage,
   ZCampaignTargetsQuery,
   ZCaseCampaignTarget,
-  ZEscalateToVisitInput,
   ZTargetListSummary,
 } from './campaign-targets.service.js';
+import { escalateTargetToVisit, ZEscalateToVisitInput } from './campaign-visits.service.js';
 
 /** Dispatch campaigns (派单) and their figures under /api/v1. */
 export const campaignsRoutes = (ctx: AppContext) => async (root: FastifyInstance) => {

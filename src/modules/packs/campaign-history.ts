@@ -7,7 +7,7 @@ import { isAppError } from '../../platform/errors/app-error.js';
 import { workingCalendarByCode } from '../calendar/calendar-clock.service.js';
 import type { Duration, WorkingCalendar } from '../calendar/working-time.js';
 import { addWorkingTime, isWorkingDay, parseDuration } from '../calendar/working-time.js';
-import { escalateTargetToVisit } from '../campaigns/campaign-targets.service.js';
+import { escalateTargetToVisit } from '../campaigns/campaign-visits.service.js';
 import { createCampaign, getCampaign, unreachableReason } from '../campaigns/campaigns.service.js';
 import type { CaseTypeDefinition } from '../cases/case-type.schema.js';
 import { findNode } from '../cases/case-type.schema.js';
