@@ -2,7 +2,7 @@
 // case-type.schema.ts and lifecycle.ts (the web does not import server code), the calls, and the
 // TanStack Query keys of everything under /cases, /case-types, /case-figures and /case-tally.
 
-import { API_BASE, ApiError, api } from './client';
+import { API_BASE, api, postRawBody } from './client';
 import type { ItemList, Page } from './types';
 
 /* ---- Lifecycle (lifecycle.ts) ---- */
@@ -516,49 +516,19 @@ export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
  * Uploads one file as the raw request body with its own Content-Type (the JSON client cannot send
  * that). The CSRF token and language come from the caller: the session holds them.
  */
-export const uploadCaseAttachment = async (
+export const uploadCaseAttachment = (
   caseId: number,
   file: File,
-  {
-    csrfToken,
-    language,
-    fallbackMessage,
-  }: { csrfToken: string | null; language: string; fallbackMessage: string },
-): Promise<CaseAttachment> => {
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    'Accept-Language': language,
-    'Content-Type': file.type || 'application/octet-stream',
-  };
-  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  let res: Response;
-  try {
-    res = await fetch(`${API_BASE}/cases/${caseId}/attachments?fileName=${encodeURIComponent(file.name)}`, {
-      method: 'POST',
-      headers,
-      credentials: 'same-origin',
-      body: file,
-    });
-  } catch {
-    throw new ApiError(0, 'network.error', fallbackMessage);
-  }
-  if (!res.ok) {
-    let code = `http.${res.status}`;
-    let message = fallbackMessage;
-    let details: Record<string, unknown> | undefined;
-    try {
-      const body = (await res.json()) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
-      if (typeof body.error?.code === 'string') code = body.error.code;
-      if (typeof body.error?.message === 'string' && body.error.message) message = body.error.message;
-      if (typeof body.error?.details === 'object' && body.error.details !== null)
-        details = body.error.details as Record<string, unknown>;
-    } catch {
-      // Not JSON (a proxy's error page): the fallback words stand.
-    }
-    throw new ApiError(res.status, code, message, details);
-  }
-  return (await res.json()) as CaseAttachment;
-};
+  session: { csrfToken: string | null; language: string; fallbackMessage: string },
+): Promise<CaseAttachment> =>
+  postRawBody<CaseAttachment>(
+    `/cases/${caseId}/attachments?fileName=${encodeURIComponent(file.name)}`,
+    file,
+    {
+      headers: { 'Content-Type': file.type || 'application/octet-stream' },
+      ...session,
+    },
+  );
 
 export const getCaseFigures = (query: FiguresQuery): Promise<Figures> =>
   api.get<Figures>('/case-figures', {

@@ -131,6 +131,46 @@ export const request = async <T>(method: Method, path: string, options: RequestO
   return (text ? JSON.parse(text) : undefined) as T;
 };
 
+/**
+ * POSTs a file as the raw request body (the JSON client cannot send one), for uploads. The CSRF
+ * token and language come from the caller (the session holds them); `fallbackMessage` words a
+ * failure that carries no API message.
+ */
+export const postRawBody = async <T>(
+  path: string,
+  body: Blob,
+  {
+    headers: extra,
+    csrfToken,
+    language,
+    fallbackMessage,
+  }: {
+    headers: Record<string, string>;
+    csrfToken: string | null;
+    language: string;
+    fallbackMessage: string;
+  },
+): Promise<T> => {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': language,
+    ...extra,
+  };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`${API_BASE}${path}`, { method: 'POST', headers, credentials: 'same-origin', body });
+  } catch {
+    throw new ApiError(0, 'network.error', fallbackMessage);
+  }
+  if (!res.ok) {
+    const error = await parseError(res);
+    // Not JSON (a proxy's error page): the caller's words stand.
+    throw error.code === `http.${res.status}` ? new ApiError(res.status, error.code, fallbackMessage) : error;
+  }
+  return (await res.json()) as T;
+};
+
 export const api = {
   get: <T>(path: string, query?: Query, options?: Omit<RequestOptions, 'query' | 'body'>) =>
     request<T>('GET', path, { ...options, query }),

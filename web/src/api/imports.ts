@@ -2,7 +2,7 @@
 // src/import-targets.ts), the calls and the query keys. A file is uploaded once, mapped to a
 // target's fields, tried (dry run) and applied; a run reports its progress while the page polls it.
 
-import { API_BASE, ApiError, api } from './client';
+import { API_BASE, api, postRawBody } from './client';
 
 export type ImportOption = { key: string; label: string; required: boolean };
 export type ImportTargetInfo = { key: string; name: string; nameEn: string; options: ImportOption[] };
@@ -112,49 +112,14 @@ export const saveImportProfile = (name: string, input: SaveProfileInput) =>
  * Uploads a file as the raw request body (the JSON client cannot send one); its name travels in
  * `X-File-Name`, URI-encoded so that Chinese names survive the header.
  */
-export const uploadImportFile = async (
+export const uploadImportFile = (
   file: File,
-  {
-    csrfToken,
-    language,
-    fallbackMessage,
-  }: { csrfToken: string | null; language: string; fallbackMessage: string },
-): Promise<UploadedFile> => {
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    'Accept-Language': language,
-    'Content-Type': 'application/octet-stream',
-    'X-File-Name': encodeURIComponent(file.name),
-  };
-  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  let res: Response;
-  try {
-    res = await fetch(`${API_BASE}/import-files`, {
-      method: 'POST',
-      headers,
-      credentials: 'same-origin',
-      body: file,
-    });
-  } catch {
-    throw new ApiError(0, 'network.error', fallbackMessage);
-  }
-  if (!res.ok) {
-    let code = `http.${res.status}`;
-    let message = fallbackMessage;
-    let details: Record<string, unknown> | undefined;
-    try {
-      const body = (await res.json()) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
-      if (typeof body.error?.code === 'string') code = body.error.code;
-      if (typeof body.error?.message === 'string' && body.error.message) message = body.error.message;
-      if (typeof body.error?.details === 'object' && body.error.details !== null)
-        details = body.error.details as Record<string, unknown>;
-    } catch {
-      // Not JSON (a proxy's error page): the fallback words stand.
-    }
-    throw new ApiError(res.status, code, message, details);
-  }
-  return (await res.json()) as UploadedFile;
-};
+  session: { csrfToken: string | null; language: string; fallbackMessage: string },
+): Promise<UploadedFile> =>
+  postRawBody<UploadedFile>('/import-files', file, {
+    headers: { 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) },
+    ...session,
+  });
 
 export const importKeys = {
   targets: ['import-targets'] as const,

@@ -1,25 +1,11 @@
-import { InfoCircleOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  Card,
-  Col,
-  Empty,
-  Flex,
-  Row,
-  Segmented,
-  Skeleton,
-  Statistic,
-  Table,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { Alert, Card, Col, Empty, Row, Segmented, Skeleton, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import ReactECharts from 'echarts-for-react';
-import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CampaignFigureRow, CampaignFigures, ReasonRow, ReasonShare } from '../../api/campaigns';
 import { errorText } from '../../lib/api-errors';
+import { KpiCard } from '../../components/kpi-card';
 
 /*
  * The figures of one campaign as the server counts them (campaign-figures.service.ts): statistic
@@ -30,56 +16,16 @@ import { errorText } from '../../lib/api-errors';
 export const pct = (rate: number | null | undefined): string =>
   rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;
 
-const Stat = ({
-  title,
-  value,
-  note,
-  tip,
-  color,
-  testId,
-}: {
-  title: string;
-  value: string | number;
-  note?: ReactNode;
-  tip?: string;
-  color?: string | undefined;
-  testId: string;
-}) => (
-  <Card size="small" style={{ height: '100%' }} data-testid={testId}>
-    <Statistic
-      title={
-        tip ? (
-          <Flex align="center" gap={4}>
-            {title}
-            <Tooltip title={tip}>
-              <InfoCircleOutlined style={{ color: '#8c98a8' }} />
-            </Tooltip>
-          </Flex>
-        ) : (
-          title
-        )
-      }
-      value={value}
-      styles={{ content: { color, fontSize: 24 } }}
-    />
-    {note && (
-      <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`${testId}-note`}>
-        {note}
-      </Typography.Text>
-    )}
-  </Card>
-);
-
 export const CampaignStats = ({ total }: { total: CampaignFigureRow | undefined }) => {
   const { t } = useTranslation();
   const cards = [
-    <Stat
+    <KpiCard
       key="targets"
       testId="campaign-kpi-targets"
       title={t('campaigns.kpi.targets')}
       value={total?.targets ?? '—'}
     />,
-    <Stat
+    <KpiCard
       key="followedUp"
       testId="campaign-kpi-followed-up"
       title={t('campaigns.kpi.followedUp')}
@@ -87,7 +33,7 @@ export const CampaignStats = ({ total }: { total: CampaignFigureRow | undefined 
       note={total ? t('campaigns.kpi.followUpRate', { rate: pct(total.followUpRate) }) : undefined}
       tip={t('campaigns.kpi.followedUpTip')}
     />,
-    <Stat
+    <KpiCard
       key="reached"
       testId="campaign-kpi-reached-rate"
       title={t('campaigns.kpi.reachedRate')}
@@ -97,7 +43,7 @@ export const CampaignStats = ({ total }: { total: CampaignFigureRow | undefined 
       }
       tip={t('campaigns.kpi.reachedTip')}
     />,
-    <Stat
+    <KpiCard
       key="reactivation"
       testId="campaign-kpi-reactivation-rate"
       title={t('campaigns.kpi.reactivationRate')}
@@ -105,14 +51,14 @@ export const CampaignStats = ({ total }: { total: CampaignFigureRow | undefined 
       note={total ? t('campaigns.kpi.reactivated', { n: total.reactivated }) : undefined}
       tip={t('campaigns.kpi.reactivationTip')}
     />,
-    <Stat
+    <KpiCard
       key="net"
       testId="campaign-kpi-net"
       title={t('campaigns.kpi.netDisconnections')}
       value={total?.netDisconnections ?? '—'}
       tip={t('campaigns.kpi.netTip')}
     />,
-    <Stat
+    <KpiCard
       key="other"
       testId="campaign-kpi-other"
       title={t('campaigns.kpi.otherReason')}

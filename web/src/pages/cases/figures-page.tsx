@@ -1,4 +1,4 @@
-import { InfoCircleOutlined, ReloadOutlined } from '@ant-design/icons';
+import { ReloadOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -11,10 +11,8 @@ import {
   Segmented,
   Select,
   Skeleton,
-  Statistic,
   Table,
   Tooltip,
-  Typography,
 } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -31,6 +29,7 @@ import { UnitTreeSelect } from '../../components/unit-tree-select';
 import { errorText } from '../../lib/api-errors';
 import { wallTimeToIso } from '../../lib/zoned-time';
 import { useCaseTypes } from './case-hooks';
+import { KpiCard } from '../../components/kpi-card';
 
 /** The server counts months on the clocks of Asia/Shanghai; the period bounds use the same clocks. */
 const REPORT_ZONE = 'Asia/Shanghai';
@@ -66,49 +65,6 @@ const clockKeysOf = (figures: Figures | undefined, names: Map<string, string>): 
     for (const k of Object.keys(row?.onTime ?? {})) present.add(k);
   return [...[...names.keys()].filter((k) => present.has(k)), ...[...present].filter((k) => !names.has(k))];
 };
-
-const Kpi = ({
-  title,
-  value,
-  suffix,
-  note,
-  tip,
-  color,
-  testId,
-}: {
-  title: string;
-  value: string | number;
-  suffix?: string;
-  note?: ReactNode;
-  tip?: string;
-  color?: string;
-  testId: string;
-}) => (
-  <Card size="small" style={{ height: '100%' }} data-testid={testId}>
-    <Statistic
-      title={
-        tip ? (
-          <Flex align="center" gap={4}>
-            {title}
-            <Tooltip title={tip}>
-              <InfoCircleOutlined style={{ color: '#8c98a8' }} />
-            </Tooltip>
-          </Flex>
-        ) : (
-          title
-        )
-      }
-      value={value}
-      suffix={suffix}
-      styles={{ content: { color, fontSize: 24 } }}
-    />
-    {note && (
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {note}
-      </Typography.Text>
-    )}
-  </Card>
-);
 
 /** 工单统计: KPIs of a period, charts by category and by month, and the grouped table. */
 export const FiguresPage = () => {
@@ -412,19 +368,19 @@ export const FiguresPage = () => {
 
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }} data-testid="figures-kpis">
         {[
-          <Kpi
+          <KpiCard
             key="registered"
             testId="kpi-registered"
             title={t('cases.figures.kpi.registered')}
             value={total?.registered ?? '—'}
           />,
-          <Kpi
+          <KpiCard
             key="resolved"
             testId="kpi-resolved"
             title={t('cases.figures.kpi.resolved')}
             value={total?.resolved ?? '—'}
           />,
-          <Kpi
+          <KpiCard
             key="closed"
             testId="kpi-closed"
             title={t('cases.figures.kpi.closed')}
@@ -433,7 +389,7 @@ export const FiguresPage = () => {
           ...clockKeys.map((key) => {
             const c = total?.onTime[key];
             return (
-              <Kpi
+              <KpiCard
                 key={`onTime-${key}`}
                 testId={`kpi-on-time-${key}`}
                 title={t('cases.figures.kpi.onTime', { clock: clockName(key) })}
@@ -443,7 +399,7 @@ export const FiguresPage = () => {
               />
             );
           }),
-          <Kpi
+          <KpiCard
             key="median"
             testId="kpi-median"
             title={t('cases.figures.kpi.medianHours')}
@@ -452,7 +408,7 @@ export const FiguresPage = () => {
             note={basisNote}
             tip={methodTip}
           />,
-          <Kpi
+          <KpiCard
             key="p90"
             testId="kpi-p90"
             title={t('cases.figures.kpi.p90Hours')}
@@ -461,13 +417,13 @@ export const FiguresPage = () => {
             note={basisNote}
             tip={methodTip}
           />,
-          <Kpi
+          <KpiCard
             key="callbackRate"
             testId="kpi-callback-rate"
             title={t('cases.figures.kpi.callbackRate')}
             value={pct(total?.callbacks.rate)}
           />,
-          <Kpi
+          <KpiCard
             key="satisfaction"
             testId="kpi-satisfaction"
             title={t('cases.figures.kpi.satisfaction')}
@@ -477,14 +433,14 @@ export const FiguresPage = () => {
             suffix={total?.callbacks.satisfactionAvg != null ? t('cases.figures.scoreUnit') : undefined}
             note={total ? t('cases.figures.kpi.unsatisfied', { n: total.callbacks.unsatisfied }) : undefined}
           />,
-          <Kpi
+          <KpiCard
             key="rework"
             testId="kpi-rework"
             title={t('cases.figures.kpi.reworkRate')}
             value={pct(total?.reworkRate)}
             note={total ? t('cases.figures.kpi.reopened', { n: total.reopened }) : undefined}
           />,
-          <Kpi
+          <KpiCard
             key="overdue"
             testId="kpi-overdue-now"
             title={t('cases.figures.kpi.overdueNow')}
