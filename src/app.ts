@@ -8,6 +8,7 @@ import { orgRoutes } from './modules/org/org.routes.js';
 import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { reportsRoutes } from './modules/reports/reports.routes.js';
+import { indicatorsRoutes } from './modules/indicators/indicators.routes.js';
 import { importRunsRoutes } from './modules/imports/import-runs.routes.js';
 import { importTargets } from './import-targets.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
@@ -121,6 +122,7 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
       casesRoutes(ctx),
       campaignsRoutes(ctx),
       reportsRoutes(ctx),
+      indicatorsRoutes(ctx),
       notificationsRoutes(ctx),
       importRunsRoutes(ctx, importTargets),
     ],

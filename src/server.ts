@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import { authHousekeepingSweep } from './modules/auth/auth.sweeps.js';
 import { caseEscalationSweep } from './modules/cases/cases.sweeps.js';
+import { indicatorsSweep } from './modules/indicators/indicators.sweeps.js';
 import { createNotificationJobHandlers } from './modules/notifications/notifications.jobs.js';
 import { ensureStandardCalendar } from './modules/calendar/calendar.service.js';
 import { createJobRunner } from './platform/jobs/jobs.runner.js';
@@ -15,7 +16,7 @@ import type { Config } from './platform/config/config.js';
 export type RunningServer = App & { url: string; firstRun: FirstRun | null };
 
 /** Every module's recurring work; the job runner enqueues each once per slot across all processes. */
-const sweeps = [authHousekeepingSweep, caseEscalationSweep];
+const sweeps = [authHousekeepingSweep, caseEscalationSweep, indicatorsSweep];
 
 /**
  * Opens the database, applies migrations, prepares an empty database (first admin, demo

@@ -22,6 +22,9 @@ export const permissions = [
   'cases.callback',
   'cases.configure',
   'notifications.manage',
+  'indicators.read',
+  'indicators.load',
+  'indicators.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -38,10 +41,20 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'cases.write',
     'cases.dispatch',
     'cases.callback',
+    'indicators.read',
+    'indicators.load',
   ],
-  staff: ['org.read', 'customers.read', 'customers.write', 'cases.read', 'cases.write', 'cases.callback'],
-  auditor: ['org.read', 'audit.read', 'customers.read', 'cases.read'],
-  viewer: ['org.read', 'customers.read', 'cases.read'],
+  staff: [
+    'org.read',
+    'customers.read',
+    'customers.write',
+    'cases.read',
+    'cases.write',
+    'cases.callback',
+    'indicators.read',
+  ],
+  auditor: ['org.read', 'audit.read', 'customers.read', 'cases.read', 'indicators.read'],
+  viewer: ['org.read', 'customers.read', 'cases.read', 'indicators.read'],
 };
 
 export const permissionsOfRole = (role: Role): readonly Permission[] => rolePermissions[role];

@@ -29,6 +29,7 @@ const outageHours: IndicatorDefinitionInput = {
   aggregation: 'weighted_mean',
   grain: 'year',
   source: { kind: 'loaded' },
+  weight: { name: '用户数', nameEn: 'Customers' },
   targets: [
     { unit: 'URBAN', target: 7 },
     { unit: 'RURAL', target: 29.6, warning: 35 },
@@ -102,6 +103,7 @@ describe('ZIndicatorDefinition: the essays’ indicators', () => {
         name: '超时工单数',
         measure: { kind: 'count' },
         aggregation: 'sum',
+        weight: undefined,
         grain: 'xun',
         source: { kind: 'computed', from: 'cases.overdue_count', params: { clock: 'resolution' } },
         targets: [{ target: 0 }],
@@ -117,6 +119,7 @@ describe('ZIndicatorDefinition: the essays’ indicators', () => {
         aggregation: 'weighted_mean',
         grain: 'month',
         source: { kind: 'loaded' },
+        weight: { name: '售电量' },
         targets: [{ band: [0.5, 0.6], warning: 0.02 }],
       }).targets[0]!.band,
     ).toEqual([0.5, 0.6]);
@@ -183,7 +186,7 @@ describe('ZIndicatorDefinition: refusals', () => {
   });
 
   it('a ratio aggregated otherwise than as a ratio of sums, and ratio_of_sums on a non-ratio', () => {
-    const issues = issuesOf({ ...onTime, aggregation: 'weighted_mean' });
+    const issues = issuesOf({ ...onTime, aggregation: 'weighted_mean', weight: { name: '工单数' } });
     expect(issues).toEqual([
       { path: 'aggregation', message: expect.stringContaining('never an average of ratios') },
     ]);
@@ -223,6 +226,35 @@ describe('ZIndicatorDefinition: refusals', () => {
     expect(issuesOf({ ...onTime, targets: [{ from: '2025-13', target: 0.9 }] })[0]!.path).toBe(
       'targets.0.from',
     );
+  });
+
+  it('a weighted mean without its weight, a weight elsewhere, a self-normalisation', () => {
+    const { weight: _, ...unweighted } = outageHours;
+    expect(issuesOf(unweighted)).toEqual([
+      { path: 'weight', message: 'a weighted mean needs a declared weight (what each value is weighted by)' },
+    ]);
+    expect(issuesOf({ ...outageHours, aggregation: 'max' })).toEqual([
+      { path: 'weight', message: 'a weight is only for weighted_mean, not max' },
+    ]);
+    expect(
+      issuesOf({ ...outageHours, normalisation: { per: 1000, of: 'outage_hours' } }).map((i) => i.path),
+    ).toEqual(['normalisation.of']);
+  });
+
+  it('a campaign source finer than a month', () => {
+    expect(
+      issuesOf({
+        ...onTime,
+        grain: 'xun',
+        source: { kind: 'computed', from: 'campaigns.reactivation_rate' },
+      }),
+    ).toEqual([
+      {
+        path: 'grain',
+        message:
+          'campaigns.reactivation_rate is counted by list month: the grain must be month, quarter or year',
+      },
+    ]);
   });
 
   it('a bad key', () => {

@@ -137,8 +137,18 @@ export const ZIndicatorDefinition = z
     grain: z.enum(grains),
     source: ZIndicatorSource,
     targets: z.array(ZTargetRow).default([]),
-    /** For benchmarking: the value is also shown per `per` of `of`, e.g. per 1,000 customers. */
+    /**
+     * For benchmarking: the value is also shown per `per` of `of`, e.g. per 1,000 customers. `of` is
+     * the key of another indicator holding the base (a loaded count series such as customers).
+     */
     normalisation: z.object({ per: z.number().int().min(1).max(1_000_000_000), of: ZKey }).optional(),
+    /**
+     * What a weighted mean is weighted by (售电量 for an average price): each loaded value comes with
+     * its weight, and a roll-up is Σ value·weight / Σ weight. Required for, and only for, weighted_mean.
+     */
+    weight: z.object({ name: ZLabel, nameEn: ZLabel.optional() }).optional(),
+    /** The user (login name) who answers for the indicator: control-chart alerts go to him. */
+    owner: z.string().trim().min(1).max(64).optional(),
   })
   .superRefine((def, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -152,6 +162,12 @@ export const ZIndicatorDefinition = z
       );
     if (kind !== 'ratio' && def.aggregation === 'ratio_of_sums')
       issue(['aggregation'], `ratio_of_sums needs a numerator and a denominator; a ${kind} has neither`);
+    if (def.aggregation === 'weighted_mean' && !def.weight)
+      issue(['weight'], 'a weighted mean needs a declared weight (what each value is weighted by)');
+    if (def.aggregation !== 'weighted_mean' && def.weight)
+      issue(['weight'], `a weight is only for weighted_mean, not ${def.aggregation}`);
+    if (def.normalisation?.of === def.key)
+      issue(['normalisation', 'of'], 'an indicator cannot be normalised by itself');
     if (kind === 'ratio' && def.normalisation)
       issue(['normalisation'], 'a ratio is already normalised by its denominator');
 
@@ -163,6 +179,12 @@ export const ZIndicatorDefinition = z
       for (const param of Object.keys(def.source.params) as SourceParam[])
         if (def.source.params[param] !== undefined && !allowed.includes(param))
           issue(['source', 'params', param], `${def.source.from} takes no ${param}`);
+      // A campaign counts in the month of its list (清单月份): nothing finer can hold it.
+      if (def.source.from.startsWith('campaigns.') && !['month', 'quarter', 'year'].includes(def.grain))
+        issue(
+          ['grain'],
+          `${def.source.from} is counted by list month: the grain must be month, quarter or year`,
+        );
       for (const param of source.required)
         if (def.source.params[param] === undefined)
           issue(['source', 'params', param], `${def.source.from} needs a ${param}`);

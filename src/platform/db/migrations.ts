@@ -6,6 +6,7 @@ import { authMigrations } from '../../modules/auth/auth.migrations.js';
 import { calendarMigrations } from '../../modules/calendar/calendar.migrations.js';
 import { campaignsMigrations } from '../../modules/campaigns/campaigns.migrations.js';
 import { casesMigrations } from '../../modules/cases/cases.migrations.js';
+import { indicatorsMigrations } from '../../modules/indicators/indicators.migrations.js';
 import { importsMigrations } from '../../modules/imports/imports.migrations.js';
 import { customersMigrations } from '../../modules/customers/customers.migrations.js';
 import { notificationsMigrations } from '../../modules/notifications/notifications.migrations.js';
@@ -29,6 +30,7 @@ export const allMigrations = (): Record<string, Migration> => ({
   ...campaignsMigrations,
   ...reportsMigrations,
   ...importsMigrations,
+  ...indicatorsMigrations,
 });
 
 export type MigrationReport = { applied: string[]; alreadyApplied: number };

@@ -4,6 +4,7 @@ import type { AuthTables } from '../../modules/auth/auth.tables.js';
 import type { CalendarTables } from '../../modules/calendar/calendar.tables.js';
 import type { CasesTables } from '../../modules/cases/cases.tables.js';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.js';
+import type { IndicatorsTables } from '../../modules/indicators/indicators.tables.js';
 import type { ImportsTables } from '../../modules/imports/imports.tables.js';
 import type { CustomersTables } from '../../modules/customers/customers.tables.js';
 import type { ReportsTables } from '../../modules/reports/reports.tables.js';
@@ -21,4 +22,5 @@ export type Database = OrgTables &
   NotificationsTables &
   CampaignsTables &
   ReportsTables &
-  ImportsTables;
+  ImportsTables &
+  IndicatorsTables;

@@ -3,6 +3,7 @@ import { campaignsErrors } from '../../modules/campaigns/campaigns.errors.js';
 import { calendarErrors } from '../../modules/calendar/calendar.errors.js';
 import { casesErrors } from '../../modules/cases/cases.errors.js';
 import { customersErrors } from '../../modules/customers/customers.errors.js';
+import { indicatorsErrors } from '../../modules/indicators/indicators.errors.js';
 import { importsErrors } from '../../modules/imports/imports.errors.js';
 import { notificationsErrors } from '../../modules/notifications/notifications.errors.js';
 import { packsErrors } from '../../modules/packs/packs.errors.js';
@@ -27,6 +28,7 @@ export const errorCatalog = {
   ...importsErrors,
   ...campaignsErrors,
   ...reportsErrors,
+  ...indicatorsErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalog;

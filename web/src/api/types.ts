@@ -16,7 +16,10 @@ export type Permission =
   | 'cases.dispatch'
   | 'cases.callback'
   | 'cases.configure'
-  | 'notifications.manage';
+  | 'notifications.manage'
+  | 'indicators.read'
+  | 'indicators.load'
+  | 'indicators.manage';
 export type UnitKind = 'company' | 'branch' | 'department' | 'grid' | 'area' | 'team' | 'site';
 
 export const ROLES: readonly Role[] = ['admin', 'manager', 'staff', 'auditor', 'viewer'];

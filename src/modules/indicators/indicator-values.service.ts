@@ -1,0 +1,494 @@
+import { z } from 'zod';
+import type { ScopeRoots } from '../../platform/access.js';
+import { requirePermission } from '../../platform/access.js';
+import type { Executor } from '../../platform/db/database.js';
+import type { Deps } from '../../platform/deps.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { reportingDayOf } from '../cases/case-figure-days.js';
+import type { Unit } from '../org/org.schema.js';
+import { unitsInScope } from '../org/unit-tree.cache.js';
+import { toUnit } from '../org/units.service.js';
+import type { IndicatorDefinition, Status } from './indicator.schema.js';
+import { statusOf, targetFor } from './indicator.schema.js';
+import type { Grain } from './indicator-periods.js';
+import {
+  nextPeriodStart,
+  parsePeriod,
+  periodLabel,
+  periodStartOf,
+  periodsBetween,
+  periodsEndingWith,
+} from './indicator-periods.js';
+import type { Part } from './indicator-store.js';
+import { valueOf } from './indicator-store.js';
+import type { LoadedIndicator } from './indicators.service.js';
+import { loadIndicator } from './indicators.service.js';
+
+/*
+ * Reading indicator values: a unit's value is the roll-up of its subtree (what a manager of the
+ * unit answers for); its own part is shown beside it for drill-down. Each value comes with the
+ * target row that applies, the status and the gap. "As of" an instant, the values are rebuilt
+ * from the versions current at that instant (late data recorded after it is not seen).
+ */
+
+export const ZStatus = z.enum(['met', 'warning', 'missed']);
+
+export const ZIndicatorValue = z
+  .object({
+    unitId: z.number().int(),
+    unitCode: z.string(),
+    unitName: z.string(),
+    period: z.string(),
+    label: z.string(),
+    value: z.number().nullable(),
+    numerator: z.number(),
+    denominator: z.number().nullable(),
+    /** The unit's own part (its own cases or the series loaded for it), null when it has none. */
+    ownValue: z.number().nullable(),
+    target: z.number().nullable(),
+    warning: z.number().nullable(),
+    band: z.tuple([z.number(), z.number()]).nullable(),
+    status: ZStatus.nullable(),
+    /** value − target (for a band: the distance outside it, signed towards the side it left). */
+    gap: z.number().nullable(),
+  })
+  .meta({ id: 'IndicatorValue' });
+export type IndicatorValue = z.infer<typeof ZIndicatorValue>;
+
+export const ZValuesQuery = z.object({
+  /** A unit; default the caller's top units. */
+  unitId: z.coerce.number().int().positive().optional(),
+  /** unit: the unit's own row; children: the units right under it; subtree: every unit under it. */
+  units: z.enum(['unit', 'children', 'subtree']).default('unit'),
+  /** Periods as written for the grain (`2026-10`, `2026-Q4`, a day); default the last 12. */
+  from: z.string().trim().max(20).optional(),
+  to: z.string().trim().max(20).optional(),
+  /** The values as they stood at this instant. */
+  asOf: z.iso.datetime({ offset: true }).optional(),
+});
+export type ValuesQuery = z.input<typeof ZValuesQuery>;
+
+/** Units visible to the caller, with the parent chain of every unit for target rows. */
+export type UnitIndex = {
+  visible: Map<number, Unit>;
+  all: Map<number, Unit>;
+  /** The caller's top units: visible units whose parent is not visible. */
+  tops: Unit[];
+  childrenOf: (unitId: number) => Unit[];
+  codesUp: (unitId: number) => string[];
+};
+
+export const unitIndexOf = async (db: Executor, roots: ScopeRoots): Promise<UnitIndex> => {
+  const [all, visibleList] = await Promise.all([
+    unitsInScope(db, 'all', toUnit),
+    unitsInScope(db, roots, toUnit),
+  ]);
+  const byId = new Map(all.map((u) => [u.id, u]));
+  const visible = new Map(visibleList.map((u) => [u.id, u]));
+  const children = new Map<number, Unit[]>();
+  for (const u of visibleList)
+    if (u.parentId !== null) {
+      const list = children.get(u.parentId) ?? [];
+      list.push(u);
+      children.set(u.parentId, list);
+    }
+  const codes = new Map<number, string[]>();
+  const codesUp = (unitId: number): string[] => {
+    let found = codes.get(unitId);
+    if (!found) {
+      const unit = byId.get(unitId);
+      found = unit ? [unit.code, ...(unit.parentId === null ? [] : codesUp(unit.parentId))] : [];
+      codes.set(unitId, found);
+    }
+    return found;
+  };
+  return {
+    visible,
+    all: byId,
+    tops: visibleList.filter((u) => u.parentId === null || !visible.has(u.parentId)),
+    childrenOf: (unitId) => children.get(unitId) ?? [],
+    codesUp,
+  };
+};
+
+/** The target, status and gap of a value for a unit and period. */
+export const judge = (
+  def: IndicatorDefinition,
+  codesUp: string[],
+  period: string,
+  value: number | null,
+): Pick<IndicatorValue, 'target' | 'warning' | 'band' | 'status' | 'gap'> => {
+  const row = targetFor({ definition: def, unitCodes: codesUp, period });
+  const none = { target: null, warning: null, band: null, status: null, gap: null };
+  if (!row) return none;
+  const base = { target: row.target ?? null, warning: row.warning ?? null, band: row.band ?? null };
+  if (value === null) return { ...base, status: null, gap: null };
+  const status: Status = statusOf({ definition: def, value, target: row });
+  let gap: number | null = null;
+  if (def.direction === 'band' && row.band) {
+    const [low, high] = row.band;
+    gap = value < low ? value - low : value > high ? value - high : 0;
+  } else if (row.target !== undefined) gap = value - row.target;
+  return { ...base, status, gap };
+};
+
+const currentPeriod = (grain: Grain, now: Date) => periodStartOf(grain, reportingDayOf(now.toISOString()));
+
+/** Reads `from`/`to` of a query for a grain; default the 12 periods up to the current one. */
+export const periodRange = (
+  grain: Grain,
+  { from, to }: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+): string[] => {
+  const parse = (text: string, field: string) => {
+    const period = parsePeriod(grain, text);
+    if (period === null) throw new AppError('indicators.bad_period', { period: text, field });
+    return period;
+  };
+  const last = to !== undefined ? parse(to, 'to') : currentPeriod(grain, now);
+  if (from !== undefined) {
+    const first = parse(from, 'from');
+    if (first > last) throw new AppError('indicators.bad_period', { period: from, field: 'from' });
+    const periods = periodsBetween(grain, first, last);
+    if (periods.length > 400)
+      throw new AppError('indicators.bad_period', { period: `${from}…${to ?? ''}`, field: 'from' });
+    return periods;
+  }
+  return periodsEndingWith(grain, last, 12);
+};
+
+type StoredRow = {
+  unitId: number;
+  period: string;
+  treeNumerator: number;
+  treeDenominator: number | null;
+  treeValue: number | null;
+  ownValue: number | null;
+};
+
+/** Current roll-ups of some units over some periods. */
+export const storedValues = async (
+  db: Executor,
+  indicatorId: number,
+  unitIds: readonly number[],
+  periods: readonly string[],
+): Promise<StoredRow[]> => {
+  if (unitIds.length === 0 || periods.length === 0) return [];
+  const out: StoredRow[] = [];
+  for (let i = 0; i < unitIds.length; i += 1000)
+    out.push(
+      ...(await db
+        .selectFrom('indicatorValues')
+        .select(['unitId', 'period', 'treeNumerator', 'treeDenominator', 'treeValue', 'ownValue'])
+        .where('indicatorId', '=', indicatorId)
+        .where('unitId', 'in', unitIds.slice(i, i + 1000))
+        .where('period', '>=', periods[0]!)
+        .where('period', '<=', periods.at(-1)!)
+        .execute()),
+    );
+  return out;
+};
+
+/** The roll-ups as of an instant, rebuilt from the versions then current. */
+const valuesAsOf = async (
+  db: Executor,
+  indicator: LoadedIndicator,
+  unitIds: readonly number[],
+  periods: readonly string[],
+  asOf: string,
+): Promise<StoredRow[]> => {
+  const versions = await db
+    .selectFrom('indicatorValueVersions')
+    .select(['unitId', 'period', 'numerator', 'denominator', 'value'])
+    .where('indicatorId', '=', indicator.id)
+    .where('period', '>=', periods[0]!)
+    .where('period', '<=', periods.at(-1)!)
+    .where('recordedAt', '<=', asOf)
+    .where((eb) => eb.or([eb('supersededAt', 'is', null), eb('supersededAt', '>', asOf)]))
+    .where('value', 'is not', null)
+    .execute();
+  const { aggregation } = indicator.definition;
+  const out: StoredRow[] = [];
+  for (const unitId of unitIds) {
+    const subtree = new Set((await unitsInScope(db, [unitId], toUnit)).map((u) => u.id));
+    for (const period of periods) {
+      const parts = versions.filter((v) => v.period === period && subtree.has(v.unitId));
+      if (parts.length === 0) continue;
+      const own = parts.find((v) => v.unitId === unitId);
+      const tree: Part =
+        aggregation === 'max'
+          ? { numerator: Math.max(...parts.map((v) => v.value!)), denominator: null }
+          : {
+              numerator: parts.reduce((s, v) => s + v.numerator!, 0),
+              denominator: parts.every((v) => v.denominator === null)
+                ? null
+                : parts.reduce((s, v) => s + (v.denominator ?? 0), 0),
+            };
+      out.push({
+        unitId,
+        period,
+        treeNumerator: tree.numerator,
+        treeDenominator: tree.denominator,
+        treeValue: valueOf(aggregation, tree),
+        ownValue: own?.value ?? null,
+      });
+    }
+  }
+  return out;
+};
+
+/** Builds the API rows of stored roll-ups, in unit display order then period. */
+export const toValueRows = (
+  def: IndicatorDefinition,
+  units: readonly Unit[],
+  codesUp: (unitId: number) => string[],
+  rows: readonly StoredRow[],
+): IndicatorValue[] => {
+  const order = new Map(units.map((u, i) => [u.id, i]));
+  return [...rows]
+    .filter((r) => order.has(r.unitId))
+    .sort((a, b) => order.get(a.unitId)! - order.get(b.unitId)! || a.period.localeCompare(b.period))
+    .map((r) => {
+      const unit = units[order.get(r.unitId)!]!;
+      return {
+        unitId: r.unitId,
+        unitCode: unit.code,
+        unitName: unit.name,
+        period: r.period,
+        label: periodLabel(def.grain, r.period),
+        value: r.treeValue,
+        numerator: r.treeNumerator,
+        denominator: r.treeDenominator,
+        ownValue: r.ownValue,
+        ...judge(def, codesUp(r.unitId), r.period, r.treeValue),
+      };
+    });
+};
+
+/** The units a query is about, inside the caller's scope. */
+const unitsOfQuery = (
+  index: UnitIndex,
+  unitId: number | undefined,
+  which: 'unit' | 'children' | 'subtree',
+) => {
+  if (unitId !== undefined && !index.visible.has(unitId))
+    throw new AppError('org.unit_not_found', { unitId });
+  const start = unitId !== undefined ? [index.visible.get(unitId)!] : index.tops;
+  if (which === 'unit') return start;
+  if (which === 'children') return start.flatMap((u) => index.childrenOf(u.id));
+  const out: Unit[] = [];
+  const walk = (u: Unit) => {
+    out.push(u);
+    index.childrenOf(u.id).forEach(walk);
+  };
+  start.forEach(walk);
+  return out;
+};
+
+/** Values of one indicator for units and periods, each with its target and status. */
+export const readIndicatorValues = async (
+  { indicator: key, query: rawQuery }: { indicator: string; query: ValuesQuery },
+  { db, clock, actor }: Deps,
+): Promise<IndicatorValue[]> => {
+  const roots = requirePermission(actor, 'indicators.read');
+  const query = ZValuesQuery.parse(rawQuery);
+  const indicator = await loadIndicator(db, key);
+  const def = indicator.definition;
+  const periods = periodRange(def.grain, query, clock.now());
+  const index = await unitIndexOf(db, roots);
+  const units = unitsOfQuery(index, query.unitId, query.units);
+  const ids = units.map((u) => u.id);
+  const rows = query.asOf
+    ? await valuesAsOf(db, indicator, ids, periods, new Date(query.asOf).toISOString())
+    : await storedValues(db, indicator.id, ids, periods);
+  return toValueRows(def, units, index.codesUp, rows);
+};
+
+// ---- benchmarking (对标) ----
+
+export const ZRankingQuery = z.object({
+  /** Rank the units right under this one; default under the caller's top unit. */
+  parentUnitId: z.coerce.number().int().positive().optional(),
+  /** … or every visible unit of this kind (all the grids, all the branches). */
+  kind: z.string().trim().min(1).max(20).optional(),
+  /** Default: the latest period with a value. */
+  period: z.string().trim().max(20).optional(),
+});
+export type RankingQuery = z.input<typeof ZRankingQuery>;
+
+export const ZRankingRow = ZIndicatorValue.extend({
+  rank: z.number().int(),
+  /** The value per `per` of the normalisation base (e.g. per 1,000 customers), when declared. */
+  normalised: z.number().nullable(),
+});
+export const ZRanking = z
+  .object({
+    indicator: z.string(),
+    period: z.string().nullable(),
+    label: z.string().nullable(),
+    /** What the ranking orders by: the value, or the normalised value. */
+    by: z.enum(['value', 'normalised']),
+    rows: z.array(ZRankingRow),
+    best: ZRankingRow.nullable(),
+    worst: ZRankingRow.nullable(),
+    /** worst − best distance: max − min of what is ranked. */
+    spread: z.number().nullable(),
+    median: z.number().nullable(),
+    /** Units of the level with no value in the period (not ranked). */
+    unranked: z.array(z.object({ unitId: z.number().int(), unitCode: z.string(), unitName: z.string() })),
+  })
+  .meta({ id: 'IndicatorRanking' });
+export type Ranking = z.infer<typeof ZRanking>;
+
+/** Equal within float noise: two units with the same counts tie. */
+const tie = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/**
+ * Ranks the units of one level on an indicator. Better first by the direction (a band: nearer to
+ * the band first); ties share a rank and the next rank skips (1, 2, 2, 4: standard competition
+ * ranking). With a normalisation the ranking is by the normalised value (per 1,000 customers).
+ */
+export const rankUnits = async (
+  { indicator: key, query: rawQuery }: { indicator: string; query: RankingQuery },
+  { db, clock, actor }: Deps,
+): Promise<Ranking> => {
+  const roots = requirePermission(actor, 'indicators.read');
+  const query = ZRankingQuery.parse(rawQuery);
+  const indicator = await loadIndicator(db, key);
+  const def = indicator.definition;
+  const index = await unitIndexOf(db, roots);
+  let units: Unit[];
+  if (query.kind !== undefined) units = [...index.visible.values()].filter((u) => u.kind === query.kind);
+  else {
+    const parent = query.parentUnitId ?? (index.tops.length === 1 ? index.tops[0]!.id : undefined);
+    if (parent !== undefined && !index.visible.has(parent))
+      throw new AppError('org.unit_not_found', { unitId: parent });
+    units = parent === undefined ? index.tops : index.childrenOf(parent);
+  }
+  const ids = units.map((u) => u.id);
+  let period: string | null;
+  if (query.period !== undefined) {
+    period = parsePeriod(def.grain, query.period);
+    if (period === null)
+      throw new AppError('indicators.bad_period', { period: query.period, field: 'period' });
+  } else {
+    const latest = ids.length
+      ? await db
+          .selectFrom('indicatorValues')
+          .select((eb) => eb.fn.max('period').as('period'))
+          .where('indicatorId', '=', indicator.id)
+          .where('unitId', 'in', ids.slice(0, 1000))
+          .where('period', '<', nextPeriodStart(def.grain, currentPeriod(def.grain, clock.now())))
+          .executeTakeFirst()
+      : undefined;
+    period = (latest?.period as string | null | undefined) ?? null;
+  }
+  const rows =
+    period === null
+      ? []
+      : toValueRows(def, units, index.codesUp, await storedValues(db, indicator.id, ids, [period]));
+
+  let normaliser: Map<number, number> | null = null;
+  if (def.normalisation && period !== null) {
+    const base = await loadIndicator(db, def.normalisation.of);
+    // The base may have another grain (customers counted yearly): its period holding this one's start.
+    const basePeriod = periodStartOf(base.definition.grain, period);
+    normaliser = new Map(
+      (await storedValues(db, base.id, ids, [basePeriod])).flatMap((r) =>
+        r.treeValue !== null && r.treeValue > 0 ? [[r.unitId, r.treeValue]] : [],
+      ),
+    );
+  }
+  const by = normaliser ? 'normalised' : 'value';
+  const scored = rows
+    .filter((r) => r.value !== null)
+    .map((r) => {
+      const base = normaliser?.get(r.unitId);
+      const normalised = normaliser ? (base ? (r.value! / base) * def.normalisation!.per : null) : null;
+      return { ...r, normalised };
+    })
+    .filter((r) => by === 'value' || r.normalised !== null);
+  const metric = (r: (typeof scored)[number]) => (by === 'value' ? r.value! : r.normalised!);
+  // Smaller is better after this transformation.
+  const badness = (r: (typeof scored)[number]) => {
+    const v = metric(r);
+    if (def.direction === 'higher_better') return -v;
+    if (def.direction === 'lower_better') return v;
+    const band = r.band ?? [v, v];
+    return Math.max(band[0] - v, v - band[1], 0);
+  };
+  scored.sort((a, b) => badness(a) - badness(b) || a.unitCode.localeCompare(b.unitCode));
+  const ranked = scored.map((r) => ({ ...r, rank: 0 }));
+  ranked.forEach((r, i) => {
+    const previous = ranked[i - 1];
+    r.rank = previous && tie(badness(previous), badness(r)) ? previous.rank : i + 1;
+  });
+  const values = ranked.map(metric).sort((a, b) => a - b);
+  const mid = values.length / 2;
+  const rankedIds = new Set(ranked.map((r) => r.unitId));
+  return {
+    indicator: key,
+    period,
+    label: period === null ? null : periodLabel(def.grain, period),
+    by,
+    rows: ranked,
+    best: ranked[0] ?? null,
+    worst: ranked.at(-1) ?? null,
+    spread: values.length ? values.at(-1)! - values[0]! : null,
+    median: values.length
+      ? values.length % 2
+        ? values[Math.floor(mid)]!
+        : (values[mid - 1]! + values[mid]!) / 2
+      : null,
+    unranked: units
+      .filter((u) => !rankedIds.has(u.id))
+      .map((u) => ({ unitId: u.id, unitCode: u.code, unitName: u.name })),
+  };
+};
+
+// ---- history (corrections) ----
+
+export const ZValueVersion = z
+  .object({
+    numerator: z.number().nullable(),
+    denominator: z.number().nullable(),
+    value: z.number().nullable(),
+    origin: z.string(),
+    note: z.string(),
+    recordedAt: z.string(),
+    recordedBy: z.string().nullable(),
+    supersededAt: z.string().nullable(),
+  })
+  .meta({ id: 'IndicatorValueVersion' });
+
+/** Every version of a unit's own part in a period, oldest first: who entered what, and when. */
+export const listValueVersions = async (
+  { indicator: key, unitId, period: text }: { indicator: string; unitId: number; period: string },
+  { db, actor }: Pick<Deps, 'db' | 'actor'>,
+): Promise<Array<z.infer<typeof ZValueVersion>>> => {
+  const roots = requirePermission(actor, 'indicators.read');
+  const indicator = await loadIndicator(db, key);
+  const index = await unitIndexOf(db, roots);
+  if (!index.visible.has(unitId)) throw new AppError('org.unit_not_found', { unitId });
+  const period = parsePeriod(indicator.definition.grain, text);
+  if (period === null) throw new AppError('indicators.bad_period', { period: text, field: 'period' });
+  const rows = await db
+    .selectFrom('indicatorValueVersions as v')
+    .leftJoin('users as u', 'u.id', 'v.recordedByUserId')
+    .select([
+      'v.numerator',
+      'v.denominator',
+      'v.value',
+      'v.origin',
+      'v.note',
+      'v.recordedAt',
+      'v.supersededAt',
+      'u.displayName as recordedBy',
+    ])
+    .where('v.indicatorId', '=', indicator.id)
+    .where('v.unitId', '=', unitId)
+    .where('v.period', '=', period)
+    .orderBy('v.id')
+    .execute();
+  return rows;
+};

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { requirePermission } from '../../platform/access.js';
+import type { Db, Executor } from '../../platform/db/database.js';
+import type { Deps } from '../../platform/deps.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { unitsInScope } from '../org/unit-tree.cache.js';
+import type { Unit } from '../org/org.schema.js';
+import { toUnit } from '../org/units.service.js';
+import { findUserByUsername } from '../org/users.repo.js';
+import type { IndicatorDefinition, IndicatorDefinitionInput } from './indicator.schema.js';
+import { computedSources, ZIndicatorDefinition } from './indicator.schema.js';
+
+/*
+ * Indicator definitions: written by an administrator or a pack, validated against what exists (the
+ * case types, clocks and campaigns a computed source reads, the units of the target rows, the
+ * owner, the normalisation base), kept as JSON and read back typed.
+ */
+
+export type LoadedIndicator = {
+  id: number;
+  key: string;
+  definition: IndicatorDefinition;
+  ownerUserId: number | null;
+  pack: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export const ZIndicator = z
+  .object({
+    id: z.number().int(),
+    key: z.string(),
+    definition: ZIndicatorDefinition,
+    ownerUserId: z.number().int().nullable(),
+    pack: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Indicator' });
+export type Indicator = z.infer<typeof ZIndicator>;
+
+const parsedDefinitions = new Map<string, IndicatorDefinition>();
+
+const toLoaded = (row: {
+  id: number;
+  key: string;
+  definitionJson: string;
+  ownerUserId: number | null;
+  pack: string | null;
+  createdAt: string;
+  updatedAt: string;
+}): LoadedIndicator => {
+  // Parsed once per stored text: the dashboard reads every definition on each request.
+  let definition = parsedDefinitions.get(row.definitionJson);
+  if (!definition) {
+    definition = ZIndicatorDefinition.parse(JSON.parse(row.definitionJson));
+    if (parsedDefinitions.size > 1000) parsedDefinitions.clear();
+    parsedDefinitions.set(row.definitionJson, definition);
+  }
+  const { definitionJson: _, ...rest } = row;
+  return { ...rest, definition };
+};
+
+const selectIndicators = (db: Executor) =>
+  db
+    .selectFrom('indicators')
+    .select(['id', 'key', 'definitionJson', 'ownerUserId', 'pack', 'createdAt', 'updatedAt']);
+
+/** Every indicator, by key (no permission check: for the other indicator services). */
+export const loadIndicators = async (db: Executor): Promise<LoadedIndicator[]> =>
+  (await selectIndicators(db).orderBy('key').execute()).map(toLoaded);
+
+/** One indicator by key, or `indicators.not_found`. */
+export const loadIndicator = async (db: Executor, key: string): Promise<LoadedIndicator> => {
+  const row = await selectIndicators(db).where('key', '=', key).executeTakeFirst();
+  if (!row) throw new AppError('indicators.not_found', { key });
+  return toLoaded(row);
+};
+
+export const listIndicators = async ({ db, actor }: Pick<Deps, 'db' | 'actor'>): Promise<Indicator[]> => {
+  requirePermission(actor, 'indicators.read');
+  return loadIndicators(db);
+};
+
+export const getIndicator = async (
+  { key }: { key: string },
+  { db, actor }: Pick<Deps, 'db' | 'actor'>,
+): Promise<Indicator> => {
+  requirePermission(actor, 'indicators.read');
+  return loadIndicator(db, key);
+};
+
+/** Every unit by code, from the cached tree. */
+export const unitsByCode = async (db: Executor): Promise<Map<string, Unit>> =>
+  new Map((await unitsInScope(db, 'all', toUnit)).map((u) => [u.code, u]));
+
+const unknown = (what: string, value: string, field: string) =>
+  new AppError('indicators.unknown_reference', { what, value, field });
+
+/** The references of a definition that must exist; returns the owner's user id. */
+const checkReferences = async (tx: Executor, def: IndicatorDefinition): Promise<number | null> => {
+  if (def.source.kind === 'computed') {
+    const { caseType, clock, campaign } = def.source.params;
+    const types = await tx.selectFrom('caseTypes').select(['key', 'definitionJson']).execute();
+    const type = caseType === undefined ? undefined : types.find((t) => t.key === caseType);
+    if (caseType !== undefined && !type) throw unknown('case type', caseType, 'source.params.caseType');
+    if (clock !== undefined) {
+      const clocksOf = (json: string) =>
+        ((JSON.parse(json) as { clocks?: Array<{ key: string }> }).clocks ?? []).map((c) => c.key);
+      const known = (type ? [type] : types).some((t) => clocksOf(t.definitionJson).includes(clock));
+      if (!known) throw unknown('clock', clock, 'source.params.clock');
+    }
+    if (
+      campaign !== undefined &&
+      !(await tx.selectFrom('campaigns').select('id').where('key', '=', campaign).executeTakeFirst())
+    )
+      throw unknown('campaign', campaign, 'source.params.campaign');
+  }
+  const units = await unitsByCode(tx);
+  def.targets.forEach((row, i) => {
+    if (row.unit !== '*' && !units.has(row.unit)) throw unknown('unit', row.unit, `targets.${i}.unit`);
+  });
+  if (def.normalisation) {
+    const base = await tx
+      .selectFrom('indicators')
+      .select('definitionJson')
+      .where('key', '=', def.normalisation.of)
+      .executeTakeFirst();
+    if (!base) throw unknown('indicator', def.normalisation.of, 'normalisation.of');
+  }
+  if (def.owner === undefined) return null;
+  const owner = await findUserByUsername(tx, def.owner);
+  if (!owner) throw unknown('user', def.owner, 'owner');
+  return owner.id;
+};
+
+/**
+ * Creates an indicator or replaces its definition (by key). A computed indicator whose source
+ * changed loses its stored values (they were computed from something else; the next recompute
+ * fills them). Audited with the definition before and after.
+ */
+export const defineIndicator = async (
+  { definition: input, pack = null }: { definition: IndicatorDefinitionInput; pack?: string | null },
+  { db, clock, actor }: Deps,
+): Promise<Indicator> => {
+  requirePermission(actor, 'indicators.manage');
+  const definition = ZIndicatorDefinition.parse(input);
+  return (db as Db).transaction().execute(async (tx) => {
+    const ownerUserId = await checkReferences(tx, definition);
+    const now = clock.now().toISOString();
+    const existing = await selectIndicators(tx).where('key', '=', definition.key).executeTakeFirst();
+    const definitionJson = JSON.stringify(definition);
+    let id: number;
+    if (existing) {
+      id = existing.id;
+      const before = toLoaded(existing).definition;
+      await tx
+        .updateTable('indicators')
+        .set({ definitionJson, ownerUserId, pack: pack ?? existing.pack, updatedAt: now })
+        .where('id', '=', id)
+        .execute();
+      const sourceChanged =
+        JSON.stringify(before.source) !== JSON.stringify(definition.source) ||
+        before.aggregation !== definition.aggregation ||
+        before.grain !== definition.grain;
+      if (sourceChanged && before.source.kind === 'computed') {
+        await tx.deleteFrom('indicatorValues').where('indicatorId', '=', id).execute();
+        await tx.deleteFrom('indicatorValueVersions').where('indicatorId', '=', id).execute();
+      }
+      await recordAudit(
+        tx,
+        { action: 'indicator.update', entity: 'indicator', entityId: id, before, after: definition },
+        { actor, clock },
+      );
+    } else {
+      const row = await tx
+        .insertInto('indicators')
+        .values({ key: definition.key, definitionJson, ownerUserId, pack, createdAt: now, updatedAt: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      id = row.id;
+      await recordAudit(
+        tx,
+        { action: 'indicator.create', entity: 'indicator', entityId: id, after: definition },
+        { actor, clock },
+      );
+    }
+    return toLoaded(await selectIndicators(tx).where('id', '=', id).executeTakeFirstOrThrow());
+  });
+};
+
+/** The computed sources with their measure and parameters, for the definition form. */
+export const listComputedSources = () =>
+  Object.entries(computedSources).map(([key, s]) => ({
+    key,
+    measure: s.measure,
+    params: [...s.params],
+    required: [...s.required],
+  }));
