@@ -1,0 +1,163 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDialect } from '../../../test/helpers/dialects.js';
+import { buildOrgTree, buildUser, grant, systemDeps } from '../../../test/helpers/factories.js';
+import type { Actor } from '../../platform/access.js';
+import { manualClock } from '../../platform/clock.js';
+import type { Db } from '../../platform/db/database.js';
+import { createDatabase } from '../../platform/db/database.js';
+import type { IndicatorDefinition, IndicatorDefinitionInput } from './indicator.schema.js';
+import { ZIndicatorDefinition } from './indicator.schema.js';
+import { alertsOfSeries, listIndicatorAlerts, raiseIndicatorAlerts } from './indicator-alerts.service.js';
+import { loadIndicatorValues } from './indicator-load.service.js';
+import { periodsEndingWith } from './indicator-periods.js';
+import { defineIndicator } from './indicators.service.js';
+
+const local = (text: string) => new Date(`${text}+08:00`);
+
+const recovery = (key: string, owner?: string): IndicatorDefinitionInput => ({
+  key,
+  name: '电费回收率',
+  measure: { kind: 'ratio' },
+  direction: 'higher_better',
+  aggregation: 'ratio_of_sums',
+  grain: 'month',
+  source: { kind: 'loaded' },
+  targets: [{ target: 0.9, warning: 0.85 }],
+  ...(owner ? { owner } : {}),
+});
+
+/** 12 baseline months averaging exactly 95 % of 1,000, then six monitored months. */
+const baseline = [950, 960, 940, 955, 945, 950, 962, 938, 950, 955, 945, 950];
+// σ of p̄ = 0.95 at n = 1,000 is 0.00689: 930 is 2.9σ below, 920 is 4.35σ below.
+const drifting = [950, 950, 950, 930, 920, 948];
+const improving = [950, 950, 950, 970, 980, 952];
+const periods = periodsEndingWith('month', '2026-10-01', 18);
+
+describe('alertsOfSeries', () => {
+  const def = ZIndicatorDefinition.parse(recovery('r'));
+  const series = (numerators: number[]) => ({
+    periods,
+    points: numerators.map((n) => ({ numerator: n, denominator: 1000, value: n / 1000 })),
+  });
+
+  it('flags the drift to the bad side: a point beyond 3σ, and 2 of 3 beyond 2σ, keyed by their first month', () => {
+    const alerts = alertsOfSeries(def, series([...baseline, ...drifting]));
+    expect(alerts.map((a) => [a.id, a.period, a.value])).toEqual([
+      ['we1:below:2026-09-01', '2026-09-01', 0.92],
+      ['we2:below:2026-08-01', '2026-09-01', 0.92],
+    ]);
+    expect(alerts[0]!.centre).toBeCloseTo(0.95, 12);
+  });
+
+  it('does not flag a unit getting better, nor one without enough history', () => {
+    expect(alertsOfSeries(def, series([...baseline, ...improving]))).toEqual([]);
+    const lowerBetter: IndicatorDefinition = { ...def, direction: 'lower_better', targets: [] };
+    expect(alertsOfSeries(lowerBetter, series([...baseline, ...improving])).map((a) => a.id)).toEqual([
+      'we1:above:2026-09-01',
+      'we2:above:2026-08-01',
+    ]);
+    const sparse = [...baseline.map((n, i) => (i < 5 ? null : n)), ...drifting];
+    expect(
+      alertsOfSeries(def, {
+        periods,
+        points: sparse.map((n) => (n === null ? null : { numerator: n, denominator: 1000, value: n / 1000 })),
+      }),
+    ).toEqual([]);
+  });
+});
+
+describeEachDialect('indicator alerts', (ctx) => {
+  const clock = manualClock(local('2026-11-15T10:00'));
+  let db: Db;
+  let org: Awaited<ReturnType<typeof buildOrgTree>>;
+  let owner: Actor;
+  let westManager: Actor;
+
+  const load = (key: string) =>
+    loadIndicatorValues(
+      {
+        indicator: key,
+        rows: periods.flatMap((period, i) => [
+          { unit: org.eastGrid1.code, period, numerator: [...baseline, ...drifting][i]!, denominator: 1000 },
+          { unit: org.westGrid1.code, period, numerator: [...baseline, ...improving][i]!, denominator: 1000 },
+        ]),
+      },
+      { ...systemDeps(db), clock },
+    );
+  const inbox = async (prefix: string) =>
+    db
+      .selectFrom('notifications')
+      .select(['userId', 'dedupeKey', 'titleZh'])
+      .where('dedupeKey', 'like', `${prefix}%`)
+      .orderBy('dedupeKey')
+      .execute();
+
+  beforeAll(async () => {
+    db = ctx().db;
+    org = await buildOrgTree(db);
+    owner = (await buildUser(db, [grant('manager', org.company.id)], { username: `owner-${ctx().dialect}` }))
+      .actor;
+    westManager = (await buildUser(db, [grant('manager', org.west.id)])).actor;
+  });
+
+  it('raises each alert once, on the drifting unit and its branch, and tells the owner once', async () => {
+    const indicator = await defineIndicator(
+      { definition: recovery('recovery', `owner-${ctx().dialect}`) },
+      { ...systemDeps(db), clock },
+    );
+    await load('recovery');
+    const first = await raiseIndicatorAlerts({ indicators: ['recovery'] }, { db, clock });
+    // 东一 drifts; 城东 is 东一 alone; the company mixes it with 西一's improvement and stays in control.
+    expect(first).toMatchObject({ indicators: 1, raised: 4 });
+    const alerts = await listIndicatorAlerts({ indicator: 'recovery' }, { db, actor: owner });
+    expect(alerts.map((a) => [a.unitName, a.rule, a.side, a.label]).sort()).toEqual(
+      [
+        [org.east.name, 1, 'below', '2026-09'],
+        [org.east.name, 2, 'below', '2026-09'],
+        [org.eastGrid1.name, 1, 'below', '2026-09'],
+        [org.eastGrid1.name, 2, 'below', '2026-09'],
+      ].sort(),
+    );
+    const notices = await inbox(`indicator-alert:${indicator.id}:`);
+    expect(notices).toHaveLength(4);
+    expect(new Set(notices.map((n) => n.userId))).toEqual(new Set([owner.userId]));
+    expect(notices[0]!.titleZh).toContain('电费回收率');
+
+    clock.set(local('2026-11-15T10:10'));
+    expect(await raiseIndicatorAlerts({}, { db, clock })).toMatchObject({ raised: 0 });
+    expect(await inbox(`indicator-alert:${indicator.id}:`)).toHaveLength(4);
+    // A manager of the west sees none of the east's alerts.
+    expect(await listIndicatorAlerts({ indicator: 'recovery' }, { db, actor: westManager })).toEqual([]);
+  });
+
+  it('two workers sweeping at once raise and notify each alert once', async () => {
+    const indicator = await defineIndicator(
+      { definition: recovery('recovery2') },
+      { ...systemDeps(db), clock },
+    );
+    await load('recovery2');
+    const second = createDatabase(ctx().options);
+    try {
+      // Two SQLite handles in one process cannot write at the same time (better-sqlite3 is
+      // synchronous): there they take turns; on PostgreSQL they race.
+      const run = (handle: Db) => raiseIndicatorAlerts({ indicators: ['recovery2'] }, { db: handle, clock });
+      const runs =
+        ctx().dialect === 'postgres'
+          ? await Promise.all([run(db), run(second)])
+          : [await run(db), await run(second)];
+      expect(runs[0]!.raised + runs[1]!.raised).toBe(4);
+    } finally {
+      await second.destroy();
+    }
+    const rows = await db
+      .selectFrom('indicatorAlerts')
+      .select('id')
+      .where('indicatorId', '=', indicator.id)
+      .execute();
+    expect(rows).toHaveLength(4);
+    // No owner: the managers of the unit (东一 has none, so only 城东's alerts would reach one) —
+    // each notice once per recipient, whoever raised it.
+    const notices = await inbox(`indicator-alert:${indicator.id}:`);
+    expect(new Set(notices.map((n) => `${n.userId}:${n.dedupeKey}`)).size).toBe(notices.length);
+  });
+});
