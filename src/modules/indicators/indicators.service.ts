@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requirePermission } from '../../platform/access.js';
+import { requirePermission, systemActor } from '../../platform/access.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError } from '../../platform/errors/app-error.js';
@@ -7,7 +7,9 @@ import { recordAudit } from '../audit/audit.service.js';
 import { unitsInScope } from '../org/unit-tree.cache.js';
 import type { Unit } from '../org/org.schema.js';
 import { toUnit } from '../org/units.service.js';
-import { findUserByUsername } from '../org/users.repo.js';
+import { findAccount } from '../org/users.service.js';
+import { getCaseType, listCaseTypes } from '../cases/case-types.service.js';
+import { getCampaign } from '../campaigns/campaigns.service.js';
 import type { IndicatorDefinition, IndicatorDefinitionInput } from './indicator.schema.js';
 import { computedSources, ZIndicatorDefinition } from './indicator.schema.js';
 
@@ -98,39 +100,53 @@ export const unitsByCode = async (db: Executor): Promise<Map<string, Unit>> =>
 const unknown = (what: string, value: string, field: string) =>
   new AppError('indicators.unknown_reference', { what, value, field });
 
-/** The references of a definition that must exist; returns the owner's user id. */
-const checkReferences = async (tx: Executor, def: IndicatorDefinition): Promise<number | null> => {
+/** Whether `lookup` finds it: the other module's not-found error becomes a false. */
+const exists = async (lookup: () => Promise<unknown>, notFound: string): Promise<boolean> => {
+  try {
+    await lookup();
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === notFound) return false;
+    throw error;
+  }
+};
+
+/**
+ * The references of a definition that must exist, asked of the modules that own them (as the
+ * system: a definition is organisation-wide); returns the owner's user id.
+ */
+const checkReferences = async (db: Executor, def: IndicatorDefinition): Promise<number | null> => {
+  const deps = { db, actor: systemActor('indicators') };
   if (def.source.kind === 'computed') {
     const { caseType, clock, campaign } = def.source.params;
-    const types = await tx.selectFrom('caseTypes').select(['key', 'definitionJson']).execute();
-    const type = caseType === undefined ? undefined : types.find((t) => t.key === caseType);
-    if (caseType !== undefined && !type) throw unknown('case type', caseType, 'source.params.caseType');
+    if (
+      caseType !== undefined &&
+      !(await exists(() => getCaseType({ key: caseType }, deps), 'cases.type_not_found'))
+    )
+      throw unknown('case type', caseType, 'source.params.caseType');
     if (clock !== undefined) {
-      const clocksOf = (json: string) =>
-        ((JSON.parse(json) as { clocks?: Array<{ key: string }> }).clocks ?? []).map((c) => c.key);
-      const known = (type ? [type] : types).some((t) => clocksOf(t.definitionJson).includes(clock));
-      if (!known) throw unknown('clock', clock, 'source.params.clock');
+      const types =
+        caseType === undefined ? await listCaseTypes(deps) : [await getCaseType({ key: caseType }, deps)];
+      if (!types.some((t) => t.definition.clocks.some((c) => c.key === clock)))
+        throw unknown('clock', clock, 'source.params.clock');
     }
     if (
       campaign !== undefined &&
-      !(await tx.selectFrom('campaigns').select('id').where('key', '=', campaign).executeTakeFirst())
+      !(await exists(() => getCampaign({ key: campaign }, deps), 'campaigns.not_found'))
     )
       throw unknown('campaign', campaign, 'source.params.campaign');
   }
-  const units = await unitsByCode(tx);
+  const units = await unitsByCode(db);
   def.targets.forEach((row, i) => {
     if (row.unit !== '*' && !units.has(row.unit)) throw unknown('unit', row.unit, `targets.${i}.unit`);
   });
-  if (def.normalisation) {
-    const base = await tx
-      .selectFrom('indicators')
-      .select('definitionJson')
-      .where('key', '=', def.normalisation.of)
-      .executeTakeFirst();
-    if (!base) throw unknown('indicator', def.normalisation.of, 'normalisation.of');
-  }
+  if (
+    def.normalisation &&
+    !(await selectIndicators(db).where('key', '=', def.normalisation.of).executeTakeFirst())
+  )
+    throw unknown('indicator', def.normalisation.of, 'normalisation.of');
   if (def.owner === undefined) return null;
-  const owner = await findUserByUsername(tx, def.owner);
+  const owner = await findAccount({ username: def.owner }, { db });
   if (!owner) throw unknown('user', def.owner, 'owner');
   return owner.id;
 };
