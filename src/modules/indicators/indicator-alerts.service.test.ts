@@ -10,6 +10,7 @@ import { ZIndicatorDefinition } from './indicator.schema.js';
 import { alertsOfSeries, listIndicatorAlerts, raiseIndicatorAlerts } from './indicator-alerts.service.js';
 import { loadIndicatorValues } from './indicator-load.service.js';
 import { periodsEndingWith } from './indicator-periods.js';
+import { createWebhookEndpoint } from '../notifications/notifications.service.js';
 import { defineIndicator } from './indicators.service.js';
 
 const local = (text: string) => new Date(`${text}+08:00`);
@@ -100,7 +101,18 @@ describeEachDialect('indicator alerts', (ctx) => {
     westManager = (await buildUser(db, [grant('manager', org.west.id)])).actor;
   });
 
-  it('raises each alert once, on the drifting unit and its branch, and tells the owner once', async () => {
+  it('raises each alert once, on the drifting unit and its branch, and tells the owner and the webhooks once', async () => {
+    const endpoint = await createWebhookEndpoint(
+      {
+        name: '指标预警群',
+        kind: 'generic',
+        url: 'https://hooks.example.com/kpi',
+        topics: ['indicator.alert'],
+      },
+      { ...systemDeps(db), clock },
+    );
+    const deliveries = () =>
+      db.selectFrom('webhookDeliveries').select('dedupeKey').where('endpointId', '=', endpoint.id).execute();
     const indicator = await defineIndicator(
       { definition: recovery('recovery', `owner-${ctx().dialect}`) },
       { ...systemDeps(db), clock },
@@ -122,10 +134,14 @@ describeEachDialect('indicator alerts', (ctx) => {
     expect(notices).toHaveLength(4);
     expect(new Set(notices.map((n) => n.userId))).toEqual(new Set([owner.userId]));
     expect(notices[0]!.titleZh).toContain('电费回收率');
+    expect((await deliveries()).map((d) => d.dedupeKey).sort()).toEqual(
+      notices.map((n) => n.dedupeKey).sort(),
+    );
 
     clock.set(local('2026-11-15T10:10'));
     expect(await raiseIndicatorAlerts({}, { db, clock })).toMatchObject({ raised: 0 });
     expect(await inbox(`indicator-alert:${indicator.id}:`)).toHaveLength(4);
+    expect(await deliveries()).toHaveLength(4);
     // A manager of the west sees none of the east's alerts.
     expect(await listIndicatorAlerts({ indicator: 'recovery' }, { db, actor: westManager })).toEqual([]);
   });
