@@ -208,13 +208,19 @@ const valuesAsOf = async (
     .where('value', 'is not', null)
     .execute();
   const { aggregation } = indicator.definition;
+  const byPeriod = new Map<string, Map<number, (typeof versions)[number]>>();
+  for (const v of versions) {
+    let m = byPeriod.get(v.period);
+    if (!m) byPeriod.set(v.period, (m = new Map()));
+    m.set(v.unitId, v);
+  }
   const out: StoredRow[] = [];
   for (const unitId of unitIds) {
-    const subtree = new Set((await unitsInScope(db, [unitId], toUnit)).map((u) => u.id));
+    const subtree = (await unitsInScope(db, [unitId], toUnit)).map((u) => u.id);
     for (const period of periods) {
-      const parts = versions.filter((v) => v.period === period && subtree.has(v.unitId));
+      const own = byPeriod.get(period);
+      const parts = own ? subtree.flatMap((id) => own.get(id) ?? []) : [];
       if (parts.length === 0) continue;
-      const own = parts.find((v) => v.unitId === unitId);
       const tree: Part =
         aggregation === 'max'
           ? { numerator: Math.max(...parts.map((v) => v.value!)), denominator: null }
@@ -230,7 +236,7 @@ const valuesAsOf = async (
         treeNumerator: tree.numerator,
         treeDenominator: tree.denominator,
         treeValue: valueOf(aggregation, tree),
-        ownValue: own?.value ?? null,
+        ownValue: own?.get(unitId)?.value ?? null,
       });
     }
   }
