@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { reportingDayOf } from '../cases/case-figure-days.js';
 import { computeSourceParts } from './indicator-sources.js';
 import { periodsBetween, periodStartOf, previousPeriodStart } from './indicator-periods.js';
-import { ancestorsOf, refreshTrees, writeOwnParts } from './indicator-store.js';
+import { writePeriod } from './indicator-store.js';
 import type { LoadedIndicator } from './indicators.service.js';
 import { loadIndicators } from './indicators.service.js';
 
@@ -70,8 +70,7 @@ export const recomputeIndicators = async (
       result.periods++;
       // One transaction per period: a reader sees a period's parts and roll-ups agree.
       await db.transaction().execute(async (tx) => {
-        const at = clock.now().toISOString();
-        const written = await writeOwnParts(tx, {
+        const written = await writePeriod(tx, {
           indicatorId: indicator.id,
           aggregation: indicator.definition.aggregation,
           origin: 'computed',
@@ -80,18 +79,10 @@ export const recomputeIndicators = async (
           complete: true,
           recordedByUserId: null,
           note: 'recompute',
-          now: at,
+          now: clock.now().toISOString(),
         });
         result.valuesWritten += written.written;
-        if (written.changedUnitIds.length === 0) return;
-        result.rollupsWritten += await refreshTrees(tx, {
-          indicatorId: indicator.id,
-          aggregation: indicator.definition.aggregation,
-          origin: 'computed',
-          period,
-          unitIds: await ancestorsOf(tx, written.changedUnitIds),
-          now: at,
-        });
+        result.rollupsWritten += written.rollupsWritten;
       });
     }
   }

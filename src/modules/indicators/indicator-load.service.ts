@@ -9,7 +9,7 @@ import { toUnit } from '../org/units.service.js';
 import type { IndicatorDefinition } from './indicator.schema.js';
 import { parsePeriod, periodLabel } from './indicator-periods.js';
 import type { Part } from './indicator-store.js';
-import { ancestorsOf, refreshTrees, writeOwnParts } from './indicator-store.js';
+import { writePeriod } from './indicator-store.js';
 import { loadIndicator, unitsByCode } from './indicators.service.js';
 
 /*
@@ -156,7 +156,7 @@ export const loadIndicatorValues = async (
     let written = 0;
     let corrected = 0;
     for (const [period, parts] of [...byPeriod].sort(([a], [b]) => a.localeCompare(b))) {
-      const result = await writeOwnParts(tx, {
+      const result = await writePeriod(tx, {
         indicatorId: indicator.id,
         aggregation: def.aggregation,
         origin: 'loaded',
@@ -169,15 +169,6 @@ export const loadIndicatorValues = async (
       });
       written += result.written;
       corrected += result.corrected;
-      if (result.changedUnitIds.length)
-        await refreshTrees(tx, {
-          indicatorId: indicator.id,
-          aggregation: def.aggregation,
-          origin: 'loaded',
-          period,
-          unitIds: await ancestorsOf(tx, result.changedUnitIds),
-          now,
-        });
     }
     await recordAudit(
       tx,

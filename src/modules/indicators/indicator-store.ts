@@ -276,3 +276,23 @@ export const refreshTrees = async (
   }
   return written;
 };
+
+/** Writes a period's own parts by difference, then the roll-ups of the changed units' ancestors. */
+export const writePeriod = async (
+  tx: Executor,
+  input: WriteOwnPartsInput,
+): Promise<WriteResult & { rollupsWritten: number }> => {
+  const result = await writeOwnParts(tx, input);
+  const rollupsWritten =
+    result.changedUnitIds.length === 0
+      ? 0
+      : await refreshTrees(tx, {
+          indicatorId: input.indicatorId,
+          aggregation: input.aggregation,
+          origin: input.origin,
+          period: input.period,
+          unitIds: await ancestorsOf(tx, result.changedUnitIds),
+          now: input.now,
+        });
+  return { ...result, rollupsWritten };
+};
