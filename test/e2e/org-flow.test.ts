@@ -21,6 +21,10 @@ describeInBrowser('organisation flow', (app) => {
       await page.getByTestId('login-username').fill('admin');
       await page.getByTestId('login-password').fill(e2eAdminPassword);
       await page.getByTestId('login-submit').click();
+      // Home is the dashboard; the organisation page is one click away.
+      await page.waitForURL((url) => url.pathname === '/');
+      await page.getByTestId('nav-org').click();
+      await page.waitForURL(/\/org/);
 
       // The organisation page with the root unit made at first start.
       const tree = page.getByTestId('unit-tree');

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, RouterProvider, createBrowserRouter } from 'react-router';
 import { ApiError, configureApiClient } from './api/client';
 import { RequireAuth, RequirePermission } from './auth/require-auth';
-import { SessionProvider } from './auth/session-context';
+import { SessionProvider, useCan } from './auth/session-context';
 import { ErrorBoundary, RouteErrorPage } from './components/error-boundary';
 import { currentLanguage, i18n } from './i18n';
 import { AppLayout } from './layout/app-layout';
@@ -42,6 +42,15 @@ const CalendarsPage = lazy(() =>
 const CustomersPage = lazy(() =>
   import('./pages/customers/customers-page').then((m) => ({ default: m.CustomersPage })),
 );
+const DashboardPage = lazy(() =>
+  import('./pages/dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })),
+);
+const IndicatorsPage = lazy(() =>
+  import('./pages/indicators/indicators-page').then((m) => ({ default: m.IndicatorsPage })),
+);
+const IndicatorPage = lazy(() =>
+  import('./pages/indicators/indicator-page').then((m) => ({ default: m.IndicatorPage })),
+);
 const CasesPage = lazy(() => import('./pages/cases/cases-page').then((m) => ({ default: m.CasesPage })));
 const CasePage = lazy(() => import('./pages/cases/case-page').then((m) => ({ default: m.CasePage })));
 const TallyPage = lazy(() => import('./pages/cases/tally-page').then((m) => ({ default: m.TallyPage })));
@@ -64,6 +73,9 @@ const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ d
 const InboxPage = lazy(() => import('./pages/inbox-page').then((m) => ({ default: m.InboxPage })));
 const WebhooksPage = lazy(() => import('./pages/webhooks-page').then((m) => ({ default: m.WebhooksPage })));
 
+/** The home page: the dashboard for whoever may read indicators, else the organisation. */
+const Home = () => (useCan('indicators.read') ? <DashboardPage /> : <Navigate to="/org" replace />);
+
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
   {
@@ -75,8 +87,24 @@ const router = createBrowserRouter([
     ),
     errorElement: <RouteErrorPage />,
     children: [
-      { index: true, element: <Navigate to="/org" replace /> },
+      { index: true, element: <Home /> },
       { path: 'org', element: <OrgPage /> },
+      {
+        path: 'indicators',
+        element: (
+          <RequirePermission permission="indicators.read">
+            <IndicatorsPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'indicators/:key',
+        element: (
+          <RequirePermission permission="indicators.read">
+            <IndicatorPage />
+          </RequirePermission>
+        ),
+      },
       {
         path: 'customers',
         element: (

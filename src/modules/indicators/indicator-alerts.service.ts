@@ -225,7 +225,11 @@ export type IndicatorAlert = z.infer<typeof ZIndicatorAlert>;
 
 /** The latest alerts on units in the caller's scope (newest first). */
 export const listIndicatorAlerts = async (
-  { indicator, limit = 50 }: { indicator?: string | undefined; limit?: number },
+  {
+    indicator,
+    limit = 50,
+    unitIds,
+  }: { indicator?: string | undefined; limit?: number; unitIds?: ReadonlySet<number> },
   { db, actor }: Pick<Deps, 'db' | 'actor'>,
 ): Promise<IndicatorAlert[]> => {
   const roots = requirePermission(actor, 'indicators.read');
@@ -237,12 +241,13 @@ export const listIndicatorAlerts = async (
     .$if(indicator !== undefined, (q) =>
       q.where('indicatorId', '=', [...indicators.values()].find((i) => i.key === indicator)?.id ?? -1),
     )
+    .$if(unitIds !== undefined && unitIds.size <= 1000, (q) => q.where('unitId', 'in', [...unitIds!, -1]))
     .orderBy('raisedAt', 'desc')
     .orderBy('id', 'desc')
     .limit(5000)
     .execute();
   return rows
-    .filter((r) => index.visible.has(r.unitId))
+    .filter((r) => index.visible.has(r.unitId) && (unitIds === undefined || unitIds.has(r.unitId)))
     .slice(0, limit)
     .map((r) => {
       const def = indicators.get(r.indicatorId)!.definition;

@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { reportingDayOf } from '../cases/case-figure-days.js';
 import { listCases } from '../cases/case-views.service.js';
 import { ZListCasesQuery } from '../cases/cases.schema.js';
-import { ZMeasure, directions, grains } from './indicator.schema.js';
+import { ZIndicatorSource, ZMeasure, directions, grains } from './indicator.schema.js';
 import { periodLabel, periodStartOf, periodsEndingWith } from './indicator-periods.js';
 import { listIndicatorAlerts, ZIndicatorAlert } from './indicator-alerts.service.js';
 import { loadIndicators } from './indicators.service.js';
@@ -45,8 +45,8 @@ export const ZDashboardCard = z.object({
   status: ZStatus.nullable(),
   gap: z.number().nullable(),
   sparkline: z.array(z.object({ period: z.string(), label: z.string(), value: z.number().nullable() })),
-  /** Computed from the case engine: the cases behind it can be listed. */
-  caseType: z.string().nullable(),
+  /** Where the values come from (a case-engine source: the cases behind it can be listed). */
+  source: ZIndicatorSource,
 });
 export type DashboardCard = z.infer<typeof ZDashboardCard>;
 
@@ -151,10 +151,7 @@ export const dashboardOf = async (query: z.input<typeof ZDashboardQuery>, deps: 
         label: periodLabel(def.grain, p),
         value: values?.get(p)?.treeValue ?? null,
       })),
-      caseType:
-        def.source.kind === 'computed' && def.source.from.startsWith('cases.')
-          ? (def.source.params.caseType ?? null)
-          : null,
+      source: def.source,
     });
   }
   // The red first, then owned, then by key: what needs attention comes first.

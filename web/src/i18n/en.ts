@@ -3,6 +3,7 @@ import { enCalendar } from './en.calendar';
 import { enCampaigns, enImports, enReports } from './en.campaigns';
 import { enCases } from './en.cases';
 import { enCustomers } from './en.customers';
+import { enIndicators } from './en.indicators';
 import { enNotifications } from './en.notifications';
 
 export const en: Messages = {
@@ -302,6 +303,7 @@ export const en: Messages = {
   campaigns: enCampaigns,
   reports: enReports,
   imports: enImports,
+  indicators: enIndicators,
   users: {
     title: 'Users',
     subtitle: 'Sign-in accounts, their roles and the units they may work in',

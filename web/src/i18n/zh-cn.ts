@@ -4,6 +4,7 @@ import { zhCNCalendar } from './zh-cn.calendar';
 import { zhCNCampaigns, zhCNImports, zhCNReports } from './zh-cn.campaigns';
 import { zhCNCases } from './zh-cn.cases';
 import { zhCNCustomers } from './zh-cn.customers';
+import { zhCNIndicators } from './zh-cn.indicators';
 import { zhCNNotifications } from './zh-cn.notifications';
 
 export const zhCN = {
@@ -303,6 +304,7 @@ export const zhCN = {
   campaigns: zhCNCampaigns,
   reports: zhCNReports,
   imports: zhCNImports,
+  indicators: zhCNIndicators,
   users: {
     title: '用户管理',
     subtitle: '管理登录账号、角色及其授权的组织范围',

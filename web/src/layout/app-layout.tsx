@@ -87,7 +87,7 @@ export const AppLayout = () => {
         className="gk-sider"
         style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
       >
-        <Link to="/org" className="gk-sider-brand" aria-label="管控 Guankong">
+        <Link to="/" className="gk-sider-brand" aria-label="管控 Guankong">
           <ProductMark collapsed={collapsed} size={30} />
         </Link>
         <Menu
@@ -116,7 +116,7 @@ export const AppLayout = () => {
             </Tooltip>
             <Breadcrumb
               items={[
-                { title: <Link to="/org">{t('app.name')}</Link> },
+                { title: <Link to="/">{t('app.name')}</Link> },
                 ...(current
                   ? [
                       { title: t(current.group === 'system' ? 'nav.system' : 'nav.modules') },

@@ -9,6 +9,7 @@ import {
   CloudUploadOutlined,
   FileTextOutlined,
   FundOutlined,
+  HomeOutlined,
   SafetyCertificateOutlined,
   SolutionOutlined,
   LineChartOutlined,
@@ -21,6 +22,7 @@ import type { ReactNode } from 'react';
 import type { Permission } from '../api/types';
 
 export type NavKey =
+  | 'home'
   | 'org'
   | 'users'
   | 'audit'
@@ -51,6 +53,7 @@ export type NavItem = {
 };
 
 export const NAV_ITEMS: readonly NavItem[] = [
+  { key: 'home', path: '/', icon: <HomeOutlined />, group: 'modules', permission: 'indicators.read' },
   { key: 'inbox', path: '/inbox', icon: <BellOutlined />, group: 'modules' },
   { key: 'org', path: '/org', icon: <ApartmentOutlined />, group: 'modules' },
   {
@@ -85,7 +88,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'risks', path: '/risks', icon: <SafetyCertificateOutlined />, group: 'modules', comingSoon: true },
   { key: 'checks', path: '/checks', icon: <FileTextOutlined />, group: 'modules', comingSoon: true },
   { key: 'budgets', path: '/budgets', icon: <WalletOutlined />, group: 'modules', comingSoon: true },
-  { key: 'indicators', path: '/indicators', icon: <FundOutlined />, group: 'modules', comingSoon: true },
+  {
+    key: 'indicators',
+    path: '/indicators',
+    icon: <FundOutlined />,
+    group: 'modules',
+    permission: 'indicators.read',
+  },
   {
     key: 'reports',
     path: '/reports',

@@ -11,7 +11,7 @@ export const NotFoundPage = () => {
       title={t('errors.notFoundTitle')}
       subTitle={t('errors.notFoundText')}
       extra={
-        <Button type="primary" onClick={() => navigate('/org')}>
+        <Button type="primary" onClick={() => navigate('/')}>
           {t('errors.home')}
         </Button>
       }

@@ -12,7 +12,8 @@ import { errorText } from '../../lib/api-errors';
 
 type Values = { username: string; password: string };
 
-const DEFAULT_TARGET = '/org';
+/** The home page: the dashboard for whoever may read indicators, else the organisation. */
+const DEFAULT_TARGET = '/';
 
 /** Only same-site paths: `?redirect=https://evil.example` or `//evil` must not send the user away. */
 const safeRedirect = (value: string | null): string => {
