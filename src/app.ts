@@ -9,6 +9,7 @@ import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { reportsRoutes } from './modules/reports/reports.routes.js';
 import { indicatorsRoutes } from './modules/indicators/indicators.routes.js';
+import { indicatorExportRoutes } from './modules/indicators/indicator-export.routes.js';
 import { importRunsRoutes } from './modules/imports/import-runs.routes.js';
 import { importTargets } from './import-targets.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
@@ -123,6 +124,7 @@ export const buildApp = async (options: BuildAppOptions): Promise<App> => {
       campaignsRoutes(ctx),
       reportsRoutes(ctx),
       indicatorsRoutes(ctx),
+      indicatorExportRoutes(ctx),
       notificationsRoutes(ctx),
       importRunsRoutes(ctx, importTargets),
     ],

@@ -8,6 +8,7 @@ import { caseImportFields, importCases } from './modules/cases/cases.import.js';
 import { caseTypeForInput } from './modules/cases/case-types.service.js';
 import type { ImportTargetRegistry } from './modules/imports/import-target.js';
 import { defineImportTarget } from './modules/imports/import-target.js';
+import { importIndicatorValues, indicatorValueFields } from './modules/indicators/indicator-values.import.js';
 import { importPeople, personImportFields } from './modules/org/people.import.js';
 import { importUnits, unitImportFields } from './modules/org/units.import.js';
 import { getUnitByCode } from './modules/org/units.service.js';
@@ -93,6 +94,19 @@ export const importTargets: ImportTargetRegistry = {
     run: ({ source, mode, mapping, onProgress, options }, deps) =>
       importCampaignOutcomes(
         { campaign: options.campaign, source, mode, mapping, ...(onProgress ? { onProgress } : {}) },
+        deps,
+      ),
+  }),
+  'indicator-values': defineImportTarget({
+    key: 'indicator-values',
+    name: '指标数据',
+    nameEn: 'Indicator values',
+    permission: 'indicators.load',
+    options: z.object({ indicator: ZText('指标编码 / indicator key') }),
+    fields: async ({ indicator }, deps) => indicatorValueFields({ indicator }, deps),
+    run: ({ source, mode, mapping, onProgress, options }, deps) =>
+      importIndicatorValues(
+        { indicator: options.indicator, source, mode, mapping, ...(onProgress ? { onProgress } : {}) },
         deps,
       ),
   }),

@@ -4,6 +4,7 @@ import { packageVersion } from '../platform/package-info.js';
 import { auditCommand } from './audit.command.js';
 import { demoCommand } from './demo.command.js';
 import { importCommand } from './import.command.js';
+import { indicatorsCommand } from './indicators.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { reportCommand } from './report.command.js';
 import { serveCommand } from './serve.command.js';
@@ -24,6 +25,7 @@ program.addCommand(auditCommand());
 program.addCommand(demoCommand());
 program.addCommand(importCommand());
 program.addCommand(reportCommand());
+program.addCommand(indicatorsCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -68,6 +68,7 @@ describeEachDialect('imports API (upload, mapping, background runs, profiles)', 
       'cases',
       'dispatch-list',
       'campaign-outcomes',
+      'indicator-values',
     ]);
     // Only the targets the caller may import into: a viewer none.
     expect((await viewer.request('GET', '/api/v1/import-targets')).json()).toEqual([]);

@@ -61,17 +61,23 @@ const chunk = <T>(items: readonly T[], size: number): T[][] => {
 /** Writes the own parts of one period that differ from the stored ones, each with a new version. */
 export const writeOwnParts = async (tx: Executor, input: WriteOwnPartsInput): Promise<WriteResult> => {
   const { indicatorId, period, aggregation, now } = input;
-  const stored = new Map(
-    (
-      await tx
-        .selectFrom('indicatorValues')
-        .select(['unitId', 'ownNumerator', 'ownDenominator', 'ownValue'])
-        .where('indicatorId', '=', indicatorId)
-        .where('period', '=', period)
-        .where('ownValue', 'is not', null)
-        .execute()
-    ).map((r) => [r.unitId, r]),
-  );
+  // A partial write (a load's batch) reads only the units it writes: a big period is not re-read
+  // for every batch.
+  const select = () =>
+    tx
+      .selectFrom('indicatorValues')
+      .select(['unitId', 'ownNumerator', 'ownDenominator', 'ownValue'])
+      .where('indicatorId', '=', indicatorId)
+      .where('period', '=', period)
+      .where('ownValue', 'is not', null);
+  const storedRows = input.complete
+    ? await select().execute()
+    : (
+        await Promise.all(
+          chunk([...input.parts.keys()], 1000).map((ids) => select().where('unitId', 'in', ids).execute()),
+        )
+      ).flat();
+  const stored = new Map(storedRows.map((r) => [r.unitId, r]));
   const target = new Map(input.parts);
   if (input.complete) for (const unitId of stored.keys()) if (!target.has(unitId)) target.set(unitId, null);
 

@@ -91,8 +91,52 @@ export type TemplateBlock =
       target?: { label: string; value: string };
       when?: Condition;
     }
+  | {
+      /**
+       * An indicator's values (指标表) for the report's unit: a row per unit, a column per period
+       * (the `periods` of the indicator's grain ending with the report's month), then the target and
+       * the status of the last period. Filled from the indicators module (indicator-blocks.ts).
+       */
+      type: 'indicatorTable';
+      indicator: string;
+      /** The report's unit itself, the units right under it (default) or its whole subtree. */
+      units?: IndicatorBlockUnits;
+      /** Default 1: the report's month. */
+      periods?: number;
+      /** Default: the indicator's name, the unit and the periods. */
+      caption?: string;
+      when?: Condition;
+    }
+  | {
+      /** An indicator's values as a chart: a line per unit over the periods, or a bar per unit for one period. */
+      type: 'indicatorChart';
+      indicator: string;
+      /** Default `unit`: the report's unit alone. */
+      units?: IndicatorBlockUnits;
+      /** Default 12. */
+      periods?: number;
+      /** Default: line over several periods, bar for one. */
+      kind?: 'line' | 'bar';
+      caption?: string;
+      when?: Condition;
+    }
   | { type: 'each'; over: string; blocks: TemplateBlock[]; when?: Condition }
   | { type: 'pageBreak'; when?: Condition };
+
+export const indicatorBlockUnits = ['unit', 'children', 'subtree'] as const;
+export type IndicatorBlockUnits = (typeof indicatorBlockUnits)[number];
+
+const indicatorBlockFields = {
+  indicator: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'an indicator key')
+    .max(64),
+  units: z.enum(indicatorBlockUnits).optional(),
+  periods: z.number().int().min(1).max(36).optional(),
+  caption: ZTextTemplate.optional(),
+  ...when,
+};
 
 export const ZTemplateBlock: z.ZodType<TemplateBlock> = z.lazy(() =>
   z.discriminatedUnion('type', [
@@ -143,6 +187,12 @@ export const ZTemplateBlock: z.ZodType<TemplateBlock> = z.lazy(() =>
       valueFormat: z.enum(['integer', 'decimal1', 'percent1']).optional(),
       target: z.strictObject({ label: z.string().min(1), value: ZPath }).optional(),
       ...when,
+    }),
+    z.strictObject({ type: z.literal('indicatorTable'), ...indicatorBlockFields }),
+    z.strictObject({
+      type: z.literal('indicatorChart'),
+      ...indicatorBlockFields,
+      kind: z.enum(['line', 'bar']).optional(),
     }),
     z.strictObject({ type: z.literal('each'), over: ZPath, blocks: z.array(ZTemplateBlock).min(1), ...when }),
     z.strictObject({ type: z.literal('pageBreak'), ...when }),

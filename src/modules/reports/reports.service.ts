@@ -6,6 +6,8 @@ import { recordAudit } from '../audit/audit.service.js';
 import { isUnitInScope, unitNames } from '../org/units.service.js';
 import { campaignReportContext } from './campaign-report-context.js';
 import { casesReportContext } from './cases-report-context.js';
+import { indicatorDataKey } from './indicator-blocks.js';
+import { indicatorBlockData } from './indicator-report-context.js';
 import { renderDocx } from './render/docx-render.js';
 import { renderHtml } from './render/html-render.js';
 import { renderMarkdown } from './render/markdown-render.js';
@@ -74,9 +76,10 @@ export const buildReportDocument = async (
     template.source === 'cases'
       ? await casesReportContext({ unitId, period }, { db, clock, actor })
       : await campaignReportContext({ unitId, period }, { db, actor });
+  const indicators = await indicatorBlockData({ template, unitId, unitName, period }, { db, clock, actor });
   return fillTemplate({
     template,
-    context: { ...figures, unit: { name: unitName }, period },
+    context: { ...figures, unit: { name: unitName }, period, [indicatorDataKey]: indicators },
     generatedAt: clock.now().toISOString(),
     unitName,
     periodLabel: period.label,

@@ -1,3 +1,4 @@
+import { indicatorBlocksOf } from './indicator-blocks.js';
 import type { Block, ChartSpec, Run, TableBlock } from './render/report-document.js';
 import { parseReportDocument } from './render/report-document.js';
 import type { ReportDocument } from './render/report-document.js';
@@ -214,6 +215,12 @@ const blocksOf = (blocks: readonly TemplateBlock[], context: Context): Block[] =
       case 'chart': {
         const chart = chartOf(block, context);
         return chart ? [chart] : [];
+      }
+      case 'indicatorTable':
+      case 'indicatorChart': {
+        const filled = indicatorBlocksOf(block, context, (text) => fillText(text, context));
+        if (!filled) throw new TemplateError(`no values read for indicator ${block.indicator}`);
+        return filled;
       }
       case 'each':
         return arrayAt(context, block.over).flatMap((element, index) =>

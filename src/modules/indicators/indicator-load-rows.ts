@@ -1,0 +1,206 @@
+import { requirePermission, scopeRoots } from '../../platform/access.js';
+import type { Executor } from '../../platform/db/database.js';
+import type { Deps } from '../../platform/deps.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { unitsInScope } from '../org/unit-tree.cache.js';
+import { toUnit } from '../org/units.service.js';
+import { z } from 'zod';
+import type { IndicatorDefinition } from './indicator.schema.js';
+import { parsePeriod, periodLabel } from './indicator-periods.js';
+import type { Part } from './indicator-store.js';
+import { ancestorsOf, refreshTrees, writeOwnParts } from './indicator-store.js';
+import type { LoadedIndicator } from './indicators.service.js';
+import { loadIndicator, unitsByCode } from './indicators.service.js';
+
+/*
+ * A series load in steps, for a caller that holds its own transaction and sees the rows one at a
+ * time (the import runner streams a file and writes it in batches): check a row, write a batch of
+ * checked rows, then refresh the roll-ups once at the end. The rules are those of
+ * loadIndicatorValues (indicator-load.service.ts): a unit and period once per load (`duplicate`
+ * names the first row), units in the caller's `indicators.load` scope, `partOfRow` for the value,
+ * a stored value replaced as a recorded correction (writeOwnParts' versions).
+ */
+
+const ZNumber = z.number().finite();
+
+export const ZLoadRow = z.object({
+  /** Unit code. */
+  unit: z.string().trim().min(1).max(64),
+  /** As written for the grain: `2026-10`, `2026-Q4`, `2026`, or any day of the period. */
+  period: z.string().trim().min(1).max(20),
+  value: ZNumber.optional(),
+  numerator: ZNumber.optional(),
+  denominator: ZNumber.optional(),
+  weight: ZNumber.optional(),
+});
+export type LoadRow = z.infer<typeof ZLoadRow>;
+
+export type LoadProblem = { row: number; field: string; code: string; message: string };
+
+/** The part a row stands for, or the problem with it. */
+export const partOfRow = (def: IndicatorDefinition, row: LoadRow): Part | Omit<LoadProblem, 'row'> => {
+  const bad = (field: string, message: string) => ({ field, code: 'bad_value', message });
+  const { measure, aggregation } = def;
+  if (measure.kind === 'ratio') {
+    const { denominator } = row;
+    if (denominator === undefined)
+      return bad(
+        'denominator',
+        'a ratio needs its denominator (e.g. 应收 for a recovery rate) for exact roll-ups',
+      );
+    if (denominator <= 0) return bad('denominator', `must be above 0 (got ${denominator})`);
+    if (row.numerator === undefined && row.value === undefined)
+      return bad('numerator', 'give the numerator, or the value with its denominator');
+    const numerator = row.numerator ?? row.value! * denominator;
+    if (
+      row.numerator !== undefined &&
+      row.value !== undefined &&
+      Math.abs(row.value * denominator - numerator) > 1e-6 * denominator
+    )
+      return bad('value', `${row.value} is not ${numerator} / ${denominator}`);
+    if (numerator < 0 || numerator > denominator)
+      return bad(
+        row.numerator !== undefined ? 'numerator' : 'value',
+        `a ratio lies between 0 and 1: write 0.95 for 95 % (got ${numerator / denominator})`,
+      );
+    return { numerator, denominator };
+  }
+  if (row.value === undefined) return bad('value', 'a value is required');
+  if ((measure.kind === 'count' || measure.kind === 'duration') && row.value < 0)
+    return bad('value', `a ${measure.kind} cannot be negative (got ${row.value})`);
+  if (measure.kind === 'count' && !Number.isInteger(row.value))
+    return bad('value', `a count is a whole number (got ${row.value})`);
+  if (aggregation === 'weighted_mean') {
+    if (row.weight === undefined)
+      return bad('weight', `a weighted mean needs each value's weight (${def.weight?.name ?? 'weight'})`);
+    if (row.weight <= 0) return bad('weight', `must be above 0 (got ${row.weight})`);
+    return { numerator: row.value * row.weight, denominator: row.weight };
+  }
+  return { numerator: row.value, denominator: null };
+};
+
+/** A row ready to write: the unit's own part in a period (its first day). */
+export type CheckedLoadRow = { unitId: number; period: string; part: Part };
+
+export type LoadRowProblem = Omit<LoadProblem, 'row'>;
+
+export type IndicatorLoad = {
+  indicator: LoadedIndicator;
+  /** Checks one row; rows must come in file order (the duplicate check remembers earlier rows). */
+  check: (row: LoadRow, rowNumber: number) => CheckedLoadRow | LoadRowProblem;
+};
+
+/** Starts a load of one loaded indicator: needs `indicators.load`; each row's unit must be in its scope. */
+export const startIndicatorLoad = async (
+  { indicator: key }: { indicator: string },
+  { db, actor }: Pick<Deps, 'db' | 'actor'>,
+): Promise<IndicatorLoad> => {
+  requirePermission(actor, 'indicators.load');
+  const indicator = await loadIndicator(db, key);
+  const def = indicator.definition;
+  if (def.source.kind !== 'loaded') throw new AppError('indicators.not_loaded', { key });
+  const units = await unitsByCode(db);
+  const allowed = new Set(
+    (await unitsInScope(db, scopeRoots(actor, 'indicators.load'), toUnit)).map((u) => u.id),
+  );
+  const firstRow = new Map<string, number>();
+  const check = (row: LoadRow, rowNumber: number): CheckedLoadRow | LoadRowProblem => {
+    const problem = (field: string, code: string, message: string) => ({ field, code, message });
+    const unit = units.get(row.unit);
+    if (!unit) return problem('unit', 'unknown_unit', `no unit has the code ${row.unit}`);
+    if (!allowed.has(unit.id))
+      return problem('unit', 'out_of_scope', `unit ${row.unit} is outside your scope`);
+    const period = parsePeriod(def.grain, row.period);
+    if (period === null)
+      return problem(
+        'period',
+        'bad_period',
+        `${row.period} is not a ${def.grain} (e.g. ${periodLabel(def.grain, '2026-10-01')})`,
+      );
+    const seen = `${unit.id}:${period}`;
+    const first = firstRow.get(seen);
+    if (first !== undefined)
+      return problem(
+        'period',
+        'duplicate',
+        `unit ${row.unit} has a value for ${periodLabel(def.grain, period)} in row ${first} already`,
+      );
+    // Kept even when the value is bad, as loadIndicatorValues does: a second row is still a duplicate.
+    firstRow.set(seen, rowNumber);
+    const part = partOfRow(def, row);
+    if ('field' in part) return part;
+    return { unitId: unit.id, period, part };
+  };
+  return { indicator, check };
+};
+
+export type LoadWriteResult = {
+  written: number;
+  corrected: number;
+  /** period → units whose own part changed: their ancestors' roll-ups must follow (`refreshLoadedTrees`). */
+  changed: Map<string, number[]>;
+};
+
+/** Writes the own parts of checked rows (by difference, each change a version; a replacement a correction). */
+export const writeLoadedRows = async (
+  tx: Executor,
+  {
+    indicator,
+    rows,
+    recordedByUserId,
+    now,
+  }: {
+    indicator: LoadedIndicator;
+    rows: readonly CheckedLoadRow[];
+    recordedByUserId: number | null;
+    now: string;
+  },
+): Promise<LoadWriteResult> => {
+  const byPeriod = new Map<string, Map<number, Part>>();
+  for (const row of rows) {
+    let parts = byPeriod.get(row.period);
+    if (!parts) byPeriod.set(row.period, (parts = new Map()));
+    parts.set(row.unitId, row.part);
+  }
+  const result: LoadWriteResult = { written: 0, corrected: 0, changed: new Map() };
+  for (const [period, parts] of [...byPeriod].sort(([a], [b]) => a.localeCompare(b))) {
+    const written = await writeOwnParts(tx, {
+      indicatorId: indicator.id,
+      aggregation: indicator.definition.aggregation,
+      origin: 'loaded',
+      period,
+      parts,
+      complete: false,
+      recordedByUserId,
+      note: 'load',
+      now,
+    });
+    result.written += written.written;
+    result.corrected += written.corrected;
+    if (written.changedUnitIds.length) result.changed.set(period, written.changedUnitIds);
+  }
+  return result;
+};
+
+/** Brings the roll-ups of the changed units' ancestors up to date; returns the roll-up rows written. */
+export const refreshLoadedTrees = async (
+  tx: Executor,
+  {
+    indicator,
+    changed,
+    now,
+  }: { indicator: LoadedIndicator; changed: ReadonlyMap<string, readonly number[]>; now: string },
+): Promise<number> => {
+  let written = 0;
+  for (const [period, unitIds] of [...changed].sort(([a], [b]) => a.localeCompare(b)))
+    if (unitIds.length)
+      written += await refreshTrees(tx, {
+        indicatorId: indicator.id,
+        aggregation: indicator.definition.aggregation,
+        origin: 'loaded',
+        period,
+        unitIds: await ancestorsOf(tx, unitIds),
+        now,
+      });
+  return written;
+};
