@@ -22,6 +22,7 @@ const phaseNames: Record<PackProgress['phase'], string> = {
   caseTypes: '工单类型 case types',
   history: '历史工单 history',
   campaigns: '派单回访 campaigns',
+  indicators: '指标 indicators',
 };
 
 /** Prints a line per phase and about every tenth of the history, so long loads show they are alive. */
@@ -91,6 +92,21 @@ const describeSummary = (s: PackLoadSummary, password: string): string[] => {
           .join('; ')}`,
       );
   } else if (c.reason === 'already_present') lines.push('  派单 campaigns: 已存在 / already present');
+  const i = s.indicators;
+  if (i.defined.length + i.updated.length + i.unchanged.length > 0)
+    lines.push(
+      `  指标 indicators: ${i.defined.length} defined, ${i.updated.length} updated, ${i.unchanged.length} unchanged`,
+    );
+  for (const l of s.series.loaded)
+    lines.push(`    序列 series ${l.key}: ${l.rows} values (${l.from} → ${l.to})`);
+  if (s.series.existing.length > 0)
+    lines.push(`    序列 series: 已存在 / already present: ${s.series.existing.join(', ')}`);
+  const r = s.recompute;
+  if (r)
+    lines.push(
+      `    重算 recomputed ${r.indicators} indicators over ${r.from} → ${r.to}: ` +
+        `${r.periods} periods, ${r.valuesWritten} values, ${r.rollupsWritten} roll-ups written`,
+    );
   const v = s.views;
   lines.push(
     `  工单 cases: ${v.total} — open ${v.open}, at risk ${v.atRisk}, overdue ${v.overdue}, paused ${v.paused}, ` +

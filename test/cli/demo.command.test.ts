@@ -47,13 +47,13 @@ describe('guankong demo', () => {
     const first = cli(['demo', 'property-service', '--days', '1', '--cases-per-day', '4']);
     expect(first.code, first.err).toBe(0);
     expect(first.out).toContain('loaded pack property-service');
-    expect(first.out).toMatch(/units: 6 created/);
-    expect(first.out).toMatch(/users: 11 created/);
+    expect(first.out).toMatch(/units: 13 created/);
+    expect(first.out).toMatch(/users: 12 created/);
     expect(first.out).toMatch(/password: \S{16}/);
     expect(first.out).toMatch(/history: \d+ cases/);
     const again = cli(['demo', 'property-service']);
     expect(again.code, again.err).toBe(0);
-    expect(again.out).toMatch(/units: 0 created, 6 existing/);
+    expect(again.out).toMatch(/units: 0 created, 13 existing/);
     expect(again.out).toMatch(/customers: 0 created/);
     expect(again.out).toContain('already present');
     expect(again.out).not.toContain('password');

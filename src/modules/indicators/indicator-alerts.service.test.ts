@@ -29,13 +29,22 @@ const recovery = (key: string, owner?: string): IndicatorDefinitionInput => ({
 
 /** 12 baseline months averaging exactly 95 % of 1,000, then six monitored months. */
 const baseline = [950, 960, 940, 955, 945, 950, 962, 938, 950, 955, 945, 950];
-// σ of p̄ = 0.95 at n = 1,000 is 0.00689: 930 is 2.9σ below, 920 is 4.35σ below.
+// p-chart (computed ratios): σ of p̄ = 0.95 at n = 1,000 is 0.00689: 930 is 2.9σ below, 920 4.35σ.
 const drifting = [950, 950, 950, 930, 920, 948];
 const improving = [950, 950, 950, 970, 980, 952];
+// Individuals chart (loaded ratios): the baseline's mean moving range 0.01164 gives σ̂ = 0.01032:
+// 930 and 920 are within 3σ̂ (−1.9σ̂, −2.9σ̂); 925 is −2.4σ̂, 900 is −4.8σ̂.
+const driftingFar = [950, 950, 950, 925, 900, 948];
+const improvingFar = [950, 950, 950, 975, 1000, 952];
 const periods = periodsEndingWith('month', '2026-10-01', 18);
 
 describe('alertsOfSeries', () => {
-  const def = ZIndicatorDefinition.parse(recovery('r'));
+  // A computed ratio (clocks met of clocks stopped): a p-chart.
+  const def = ZIndicatorDefinition.parse({
+    ...recovery('r'),
+    source: { kind: 'computed', from: 'cases.on_time_rate', params: { clock: 'resolution' } },
+  });
+  const loaded = ZIndicatorDefinition.parse(recovery('r'));
   const series = (numerators: number[]) => ({
     periods,
     points: numerators.map((n) => ({ numerator: n, denominator: 1000, value: n / 1000 })),
@@ -48,6 +57,23 @@ describe('alertsOfSeries', () => {
       ['we2:below:2026-08-01', '2026-09-01', 0.92],
     ]);
     expect(alerts[0]!.centre).toBeCloseTo(0.95, 12);
+  });
+
+  it('judges a loaded ratio on an individuals chart of its values, whatever unit its denominator is in', () => {
+    // The p-chart's drift is within the series' own variation…
+    expect(alertsOfSeries(loaded, series([...baseline, ...drifting]))).toEqual([]);
+    // … a larger one is not; and the same in 元 instead of thousands changes nothing.
+    const far = alertsOfSeries(loaded, series([...baseline, ...driftingFar]));
+    expect(far.map((a) => a.id)).toEqual(['we1:below:2026-09-01', 'we2:below:2026-08-01']);
+    const inYuan = {
+      periods,
+      points: [...baseline, ...driftingFar].map((n) => ({
+        numerator: n * 1e4,
+        denominator: 1e7,
+        value: n / 1000,
+      })),
+    };
+    expect(alertsOfSeries(loaded, inYuan).map((a) => a.id)).toEqual(far.map((a) => a.id));
   });
 
   it('does not flag a unit getting better, nor one without enough history', () => {
@@ -79,8 +105,18 @@ describeEachDialect('indicator alerts', (ctx) => {
       {
         indicator: key,
         rows: periods.flatMap((period, i) => [
-          { unit: org.eastGrid1.code, period, numerator: [...baseline, ...drifting][i]!, denominator: 1000 },
-          { unit: org.westGrid1.code, period, numerator: [...baseline, ...improving][i]!, denominator: 1000 },
+          {
+            unit: org.eastGrid1.code,
+            period,
+            numerator: [...baseline, ...driftingFar][i]!,
+            denominator: 1000,
+          },
+          {
+            unit: org.westGrid1.code,
+            period,
+            numerator: [...baseline, ...improvingFar][i]!,
+            denominator: 1000,
+          },
         ]),
       },
       { ...systemDeps(db), clock },

@@ -17,8 +17,12 @@ import { unitIndexOf } from './indicator-values.service.js';
 /*
  * Control-chart alerts. For every indicator and unit with enough history, control limits are set
  * on a baseline window (the 12 complete periods before the last 6) and the last 6 complete periods
- * are judged by the Western Electric rules: a p-chart for ratios (each period in the zones of its
- * own denominator), an individuals chart otherwise. Decisions:
+ * are judged by the Western Electric rules. Decisions:
+ * - A p-chart (each period in the zones of its own denominator) only for computed ratios, whose
+ *   denominators count trials (clocks stopped, callbacks opened): the binomial σ holds. A loaded
+ *   ratio's denominator is an amount (应收 in 元 or 万元, kWh): its binomial σ would depend on the
+ *   unit the amount is written in and flag nearly every month, so it gets an individuals chart of
+ *   its values, like every other measure, whose σ comes from the series' own variation.
  * - Only drifts to the bad side alert (below for higher-is-better, above for lower-is-better, either
  *   side of a band): a unit getting better out of control is good news, not a matter for the owner.
  * - The current period is not judged until it is complete: a third of a month is not a month.
@@ -60,7 +64,7 @@ export const alertsOfSeries = (
   const keys = series.periods.slice(BASELINE_PERIODS);
   let alerts: WesternElectricAlert[];
   let centre: number;
-  if (def.measure.kind === 'ratio') {
+  if (def.measure.kind === 'ratio' && def.source.kind === 'computed') {
     const limits = pChartLimits({
       baseline: baseline.flatMap((p) =>
         p && p.denominator ? [{ numerator: p.numerator, denominator: p.denominator }] : [],

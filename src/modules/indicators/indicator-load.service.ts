@@ -63,22 +63,24 @@ export const loadIndicatorValues = async (
       now,
     });
     await refreshLoadedTrees(tx, { indicator, changed, now });
-    await recordAudit(
-      tx,
-      {
-        action: 'indicator.load',
-        entity: 'indicator',
-        entityId: indicator.id,
-        after: {
-          indicator: key,
-          rows: rows.length,
-          written,
-          corrected,
-          periods: [...new Set(checked.map((r) => r.period))].sort(),
+    // A load that changed nothing (the same file again) leaves no trace in the audit log.
+    if (written > 0)
+      await recordAudit(
+        tx,
+        {
+          action: 'indicator.load',
+          entity: 'indicator',
+          entityId: indicator.id,
+          after: {
+            indicator: key,
+            rows: rows.length,
+            written,
+            corrected,
+            periods: [...new Set(checked.map((r) => r.period))].sort(),
+          },
         },
-      },
-      { actor, clock },
-    );
+        { actor, clock },
+      );
     return { rows: rows.length, written, corrected, unchanged: rows.length - written };
   });
 };

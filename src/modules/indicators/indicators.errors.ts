@@ -11,7 +11,7 @@ export const indicatorsErrors = defineErrors({
   'indicators.unknown_reference': {
     kind: 'invalid',
     zh: '指标定义中 {field} 引用的 {value} 不存在',
-    en: 'The definition refers to an unknown {what} at {field}: {value}',
+    en: 'The definition refers to {value} at {field}, which does not exist',
   },
   /** The indicator is computed from the data: its values cannot be loaded or entered. */
   'indicators.not_loaded': {

@@ -152,7 +152,8 @@ const checkReferences = async (db: Executor, def: IndicatorDefinition): Promise<
 };
 
 /**
- * Creates an indicator or replaces its definition (by key). A computed indicator whose source
+ * Creates an indicator or replaces its definition (by key); the same definition again writes
+ * nothing. A computed indicator whose source
  * changed loses its stored values (they were computed from something else; the next recompute
  * fills them). Audited with the definition before and after.
  */
@@ -168,6 +169,13 @@ export const defineIndicator = async (
     const existing = await selectIndicators(tx).where('key', '=', definition.key).executeTakeFirst();
     const definitionJson = JSON.stringify(definition);
     let id: number;
+    if (
+      existing &&
+      existing.definitionJson === definitionJson &&
+      existing.ownerUserId === ownerUserId &&
+      (pack ?? existing.pack) === existing.pack
+    )
+      return toLoaded(existing); // unchanged: nothing to write or audit (a pack loaded again)
     if (existing) {
       id = existing.id;
       const before = toLoaded(existing).definition;

@@ -4,6 +4,8 @@ import { parseDuration } from '../calendar/working-time.js';
 import type { CaseTypeDefinition } from '../cases/case-type.schema.js';
 import { findNode, ZCaseTypeDefinition } from '../cases/case-type.schema.js';
 import { customerKinds, customerTags } from '../customers/customers.schema.js';
+import type { IndicatorDefinition } from '../indicators/indicator.schema.js';
+import { ZIndicatorDefinition } from '../indicators/indicator.schema.js';
 import { unitKinds } from '../org/org.schema.js';
 
 /*
@@ -397,6 +399,78 @@ export const ZPackCampaigns = z.strictObject({
 });
 export type PackCampaigns = z.infer<typeof ZPackCampaigns>;
 
+/*
+ * Loaded series (fee recovery, line loss, outage hours …) with generated history: months of
+ * monthly values per unit, drawn by indicator-history.ts from these parameters only. A value is
+ * baseline(group) + the unit's fixed offset + trend + season + noise (+ drift at the end); a
+ * ratio comes with a denominator, a weighted mean with a weight, drawn the same way
+ * (multiplicatively).
+ */
+
+/** Month of the year ('1'–'12') → an amount (added to a value, or a factor of a quantity). */
+const ZSeason = z.record(z.string().regex(/^([1-9]|1[0-2])$/, 'a month 1–12'), z.number().finite());
+
+/** A denominator (应收, 供电量, 时户数) or a weight (用户数, 售电量): positive, by group. */
+const ZSeriesQuantity = z.strictObject({
+  /** A typical unit of each group, at the first month. */
+  base: z.record(z.string(), z.number().positive()),
+  /** Units of a group differ by up to ± this share of the base (fixed per unit). */
+  spread: z.number().min(0).max(0.9).default(0),
+  /** Growth per year, as a share (0.05: +5 % a year). */
+  growth: z.number().min(-0.5).max(1).default(0),
+  /** Month of the year → factor (1.2: a fifth more in that month). */
+  season: ZSeason.default({}),
+  /** Month-to-month noise, standard deviation as a share. */
+  noise: z.number().min(0).max(0.5).default(0),
+  decimals: z.number().int().min(0).max(6).default(2),
+});
+export type SeriesQuantity = z.infer<typeof ZSeriesQuantity>;
+
+export const ZSeriesSpec = z.strictObject({
+  /** The value of a typical unit of each group at the first month. */
+  baseline: z.record(z.string(), z.number().finite()),
+  /** Units of a group differ by up to ± this (fixed per unit, drawn from the seed). */
+  spread: z.number().min(0).default(0),
+  /** Change per year (added, spread evenly over the months). */
+  trend: z.number().finite().default(0),
+  /** Month of the year → amount added (a Spring Festival dip, summer storms). */
+  season: ZSeason.default({}),
+  /** Month-to-month noise, standard deviation. */
+  noise: z.number().min(0).default(0),
+  /** Values are kept inside [min, max]. */
+  bounds: z
+    .tuple([z.number().finite(), z.number().finite()])
+    .refine(([a, b]) => a <= b, 'expected min ≤ max'),
+  decimals: z.number().int().min(0).max(8).default(4),
+  /** For a ratio: its denominator, the numerator follows from the value. */
+  denominator: ZSeriesQuantity.optional(),
+  /** For a weighted mean: each value's weight. */
+  weight: ZSeriesQuantity.optional(),
+  /**
+   * Units that drift out of control at the end: over the last `months` months the value moves
+   * away by up to `by` (reached in the last month), so the control chart has something to flag.
+   */
+  drift: z
+    .array(
+      z.strictObject({ unit: ZUnitCode, months: z.number().int().min(1).max(24), by: z.number().finite() }),
+    )
+    .default([]),
+});
+export type SeriesSpec = z.infer<typeof ZSeriesSpec>;
+
+export const ZPackSeries = z.strictObject({
+  seed: z.union([z.number().int(), ZText]),
+  /** How many months of values per unit. */
+  months: z.number().int().min(1).max(120).default(36),
+  /** The last month loaded, counted back from the current one (1: the month just closed). */
+  endsMonthsAgo: z.number().int().min(0).max(24).default(1),
+  /** Groups of units that share a baseline (e.g. urban and rural supply stations): name → unit codes. */
+  groups: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), z.array(ZUnitCode).min(1)),
+  /** Indicator key (a loaded indicator of the pack) → how its values are drawn. */
+  indicators: z.record(z.string(), ZSeriesSpec),
+});
+export type PackSeries = z.infer<typeof ZPackSeries>;
+
 type Check = {
   issue: (path: (string | number)[], message: string) => void;
   unit: (code: string, path: (string | number)[]) => void;
@@ -477,6 +551,88 @@ const checkCampaigns = (
   });
 };
 
+/** The cross references of the indicators and the series: keys, owners, units, case types, clocks. */
+const checkIndicators = (
+  pack: { indicators: IndicatorDefinition[]; series?: PackSeries | undefined },
+  { issue, unit, user, types }: Check,
+) => {
+  const byKey = new Map<string, IndicatorDefinition>();
+  pack.indicators.forEach((def, i) => {
+    const path = ['indicators', i];
+    if (byKey.has(def.key)) issue([...path, 'key'], `duplicate indicator ${def.key}`);
+    byKey.set(def.key, def);
+    if (def.owner !== undefined) user(def.owner, [...path, 'owner']);
+    def.targets.forEach((row, j) => {
+      if (row.unit !== '*') unit(row.unit, [...path, 'targets', j, 'unit']);
+    });
+    if (def.source.kind !== 'computed') return;
+    const { caseType, clock } = def.source.params;
+    const type = caseType === undefined ? undefined : types.get(caseType);
+    if (caseType !== undefined && !type)
+      issue([...path, 'source', 'params', 'caseType'], `unknown case type ${caseType}`);
+    // Without a case type, any of the pack's types may have the clock.
+    const candidates = type ? [type] : caseType === undefined ? [...types.values()] : [];
+    if (
+      clock !== undefined &&
+      candidates.length > 0 &&
+      !candidates.some((t) => t.clocks.some((c) => c.key === clock))
+    )
+      issue([...path, 'source', 'params', 'clock'], `unknown clock ${clock}`);
+  });
+  pack.indicators.forEach((def, i) => {
+    if (def.normalisation && !byKey.has(def.normalisation.of))
+      issue(
+        ['indicators', i, 'normalisation', 'of'],
+        `unknown indicator ${def.normalisation.of} (the pack's only)`,
+      );
+  });
+
+  const series = pack.series;
+  if (!series) return;
+  const grouped = new Map<string, string>();
+  for (const [group, codes] of Object.entries(series.groups))
+    codes.forEach((code, j) => {
+      unit(code, ['series', 'groups', group, j]);
+      const other = grouped.get(code);
+      if (other !== undefined) issue(['series', 'groups', group, j], `${code} is in group ${other} already`);
+      grouped.set(code, group);
+    });
+  const groups = Object.keys(series.groups);
+  const everyGroup = (base: Record<string, number>, path: (string | number)[]) => {
+    for (const g of groups) if (base[g] === undefined) issue(path, `no value for group ${g}`);
+    for (const g of Object.keys(base)) if (!groups.includes(g)) issue([...path, g], `unknown group ${g}`);
+  };
+  for (const [key, spec] of Object.entries(series.indicators)) {
+    const path = ['series', 'indicators', key];
+    const def = byKey.get(key);
+    if (!def) {
+      issue(path, `unknown indicator ${key} (the pack's only)`);
+      continue;
+    }
+    if (def.source.kind !== 'loaded') issue(path, `${key} is computed, not a loaded series`);
+    if (def.grain !== 'month') issue(path, `${key} has grain ${def.grain}: generated series are monthly`);
+    everyGroup(spec.baseline, [...path, 'baseline']);
+    const ratio = def.measure.kind === 'ratio';
+    if (ratio && !spec.denominator) issue([...path, 'denominator'], 'a ratio needs its denominator');
+    if (!ratio && spec.denominator)
+      issue([...path, 'denominator'], `a ${def.measure.kind} has no denominator`);
+    if (spec.denominator) everyGroup(spec.denominator.base, [...path, 'denominator', 'base']);
+    const weighted = def.aggregation === 'weighted_mean';
+    if (weighted && !spec.weight) issue([...path, 'weight'], 'a weighted mean needs its weight');
+    if (!weighted && spec.weight) issue([...path, 'weight'], `${def.aggregation} takes no weight`);
+    if (spec.weight) everyGroup(spec.weight.base, [...path, 'weight', 'base']);
+    const [low, high] = spec.bounds;
+    if (ratio && (low < 0 || high > 1)) issue([...path, 'bounds'], 'a ratio lies within [0, 1]');
+    if ((def.measure.kind === 'count' || def.measure.kind === 'duration') && low < 0)
+      issue([...path, 'bounds'], `a ${def.measure.kind} cannot be negative`);
+    spec.drift.forEach((d, j) => {
+      if (!grouped.has(d.unit))
+        issue([...path, 'drift', j, 'unit'], `${d.unit} is in no group of the series`);
+      if (d.months > series.months) issue([...path, 'drift', j, 'months'], 'longer than the series');
+    });
+  }
+};
+
 export const ZPack = z
   .object({
     key: z.string().regex(packKeyPattern).max(64),
@@ -491,6 +647,10 @@ export const ZPack = z
     caseTypes: z.array(ZCaseTypeDefinition).default([]),
     history: ZPackHistory.optional(),
     campaigns: ZPackCampaigns.optional(),
+    /** The pack's indicators (KPIs): defined on load, by key. */
+    indicators: z.array(ZIndicatorDefinition).default([]),
+    /** Generated history of the pack's loaded indicators. */
+    series: ZPackSeries.optional(),
   })
   .superRefine((pack, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -534,6 +694,7 @@ export const ZPack = z
       if (!users.has(name)) issue(path, `unknown user ${name} (users of the pack only)`);
     };
     if (pack.campaigns) checkCampaigns(pack, pack.campaigns, { issue, unit, user, types });
+    checkIndicators(pack, { issue, unit, user, types });
     const history = pack.history;
     if (!history) return;
     for (const [role, names] of Object.entries(history.actors))

@@ -101,7 +101,18 @@ describeEachDialect('packs: property-service', (ctx) => {
   let first: PackLoadSummary;
 
   const count = async (
-    table: 'units' | 'people' | 'users' | 'customers' | 'cases' | 'caseEvents' | 'auditLog' | 'caseTypes',
+    table:
+      | 'units'
+      | 'people'
+      | 'users'
+      | 'customers'
+      | 'cases'
+      | 'caseEvents'
+      | 'auditLog'
+      | 'caseTypes'
+      | 'indicators'
+      | 'indicatorValues'
+      | 'indicatorValueVersions',
   ) =>
     Number(
       (
@@ -119,10 +130,23 @@ describeEachDialect('packs: property-service', (ctx) => {
   }, 120_000);
 
   it('installs its units, people, users, customers and case types beside the demo organisation', () => {
-    expect(first.units).toEqual({ created: ['GK-PROP-MT'], existing: 5 });
-    expect(first.people).toEqual({ created: 6, existing: 5 });
-    expect(first.users.created).toEqual(expect.arrayContaining(['prop.desk', 'prop.callback', 'tech.feng']));
-    expect(first.users.created).toHaveLength(11);
+    // The maintenance team, and the supply branch the power-marketing series are loaded for.
+    expect(first.units.created).toEqual([
+      'GK-PROP-MT',
+      'GK-POWER',
+      'GK-POWER-MKT',
+      'GK-POWER-U1',
+      'GK-POWER-U2',
+      'GK-POWER-R1',
+      'GK-POWER-R2',
+      'GK-POWER-R3',
+    ]);
+    expect(first.units.existing).toBe(5);
+    expect(first.people).toEqual({ created: 7, existing: 5 });
+    expect(first.users.created).toEqual(
+      expect.arrayContaining(['prop.desk', 'prop.callback', 'tech.feng', 'power.marketing']),
+    );
+    expect(first.users.created).toHaveLength(12);
     expect(first.customers.created).toBeGreaterThan(300);
     expect(first.caseTypes.installed).toHaveLength(4);
   });
@@ -208,8 +232,87 @@ describeEachDialect('packs: property-service', (ctx) => {
     }
   });
 
+  it('defines its indicators, loads 36 months of each series for its units and recomputes the rest', async () => {
+    const pack = readPack(key);
+    expect(first.indicators.defined).toEqual(pack.indicators.map((d) => d.key));
+    const stored = await db.selectFrom('indicators').select(['key', 'pack', 'ownerUserId']).execute();
+    for (const d of pack.indicators)
+      expect(stored.find((i) => i.key === d.key)).toMatchObject({
+        pack: key,
+        ownerUserId: expect.any(Number),
+      });
+
+    const seriesUnits = Object.values(pack.series!.groups).flat();
+    expect(first.series.existing).toEqual([]);
+    expect(first.series.loaded).toHaveLength(5);
+    for (const loaded of first.series.loaded) {
+      // now is in November: the series ends with October, 36 months back.
+      expect(loaded).toMatchObject({ rows: 36 * seriesUnits.length, from: '2023-11', to: '2026-10' });
+      const own = await db
+        .selectFrom('indicatorValues as v')
+        .innerJoin('indicators as i', 'i.id', 'v.indicatorId')
+        .innerJoin('units as u', 'u.id', 'v.unitId')
+        .select(['u.code', 'v.period'])
+        .where('i.key', '=', loaded.key)
+        .where('v.ownValue', 'is not', null)
+        .execute();
+      for (const code of seriesUnits)
+        expect(
+          own.filter((r) => r.code === code),
+          loaded.key,
+        ).toHaveLength(36);
+      // The branch holds the roll-up of its stations for every month.
+      const branch = await db
+        .selectFrom('indicatorValues as v')
+        .innerJoin('indicators as i', 'i.id', 'v.indicatorId')
+        .innerJoin('units as u', 'u.id', 'v.unitId')
+        .select(['v.treeValue'])
+        .where('i.key', '=', loaded.key)
+        .where('u.code', '=', 'GK-POWER')
+        .execute();
+      expect(branch).toHaveLength(36);
+    }
+
+    expect(first.recompute).toMatchObject({ from: '2026-11-12', to: '2026-11-18' });
+    expect(first.recompute!.valuesWritten).toBeGreaterThan(0);
+    // The on-time rate of one area and month equals a count of its cases' resolution clocks.
+    const unit = await db
+      .selectFrom('units')
+      .select('id')
+      .where('code', '=', 'GK-PROP-A1')
+      .executeTakeFirstOrThrow();
+    const clocks = await db
+      .selectFrom('caseClocks as k')
+      .innerJoin('cases as c', 'c.id', 'k.caseId')
+      .select(['k.state'])
+      .where('c.unitId', '=', unit.id)
+      .where('k.clockKey', '=', 'resolution')
+      .where('k.state', 'in', ['met', 'breached'])
+      .where('k.stoppedAt', '>=', '2026-10-31T16:00:00.000Z')
+      .where('k.stoppedAt', '<', '2026-11-30T16:00:00.000Z')
+      .execute();
+    const met = clocks.filter((k) => k.state === 'met').length;
+    expect(clocks.length).toBeGreaterThan(5);
+    const value = await db
+      .selectFrom('indicatorValues as v')
+      .innerJoin('indicators as i', 'i.id', 'v.indicatorId')
+      .select(['v.ownNumerator', 'v.ownDenominator', 'v.ownValue'])
+      .where('i.key', '=', 'property.resolution_on_time')
+      .where('v.unitId', '=', unit.id)
+      .where('v.period', '=', '2026-11-01')
+      .executeTakeFirstOrThrow();
+    expect(value).toEqual({
+      ownNumerator: met,
+      ownDenominator: clocks.length,
+      ownValue: met / clocks.length,
+    });
+  });
+
   it('is idempotent: a second load changes nothing and creates no duplicates', async () => {
     const tables = [
+      'indicators',
+      'indicatorValues',
+      'indicatorValueVersions',
       'units',
       'people',
       'users',
@@ -233,5 +336,9 @@ describeEachDialect('packs: property-service', (ctx) => {
     expect(second.customers.created).toBe(0);
     expect(second.caseTypes.installed).toEqual([]);
     expect(second.history).toEqual({ generated: false, reason: 'already_present' });
+    expect(second.indicators.defined).toEqual([]);
+    expect(second.indicators.updated).toEqual([]);
+    expect(second.series).toEqual({ loaded: [], existing: first.series.loaded.map((l) => l.key) });
+    expect(second.recompute).toMatchObject({ valuesWritten: 0, rollupsWritten: 0 });
   });
 });

@@ -11,6 +11,12 @@ import { ZListCasesQuery } from '../cases/cases.schema.js';
 import { createCustomer, listCustomers } from '../customers/customers.service.js';
 import { ZListCustomersQuery } from '../customers/customers.schema.js';
 import { ZListPeopleQuery } from '../org/org.schema.js';
+import type { RecomputeResult } from '../indicators/indicator-compute.service.js';
+import { recomputeIndicators } from '../indicators/indicator-compute.service.js';
+import { loadIndicatorValues } from '../indicators/indicator-load.service.js';
+import { ZIndicatorDefinition } from '../indicators/indicator.schema.js';
+import { storedValues } from '../indicators/indicator-values.service.js';
+import { defineIndicator, loadIndicators } from '../indicators/indicators.service.js';
 import { createPerson, listPeople } from '../org/people.service.js';
 import { createUnit, getUnitByCode } from '../org/units.service.js';
 import { actorOfUser, createUser, getUserByUsername } from '../org/users.service.js';
@@ -18,10 +24,12 @@ import type { CampaignHistorySummary, ScheduledCampaign } from './campaign-histo
 import { existingCampaigns, generateCampaignHistory, scheduleCampaigns } from './campaign-history.js';
 import type { HistorySummary, Resident } from './history.js';
 import { generateHistory } from './history.js';
+import { generateSeriesRows, monthsBefore } from './indicator-history.js';
 import { readPack } from './pack-files.js';
 import type { CampaignsOverride, HistoryOverride, Pack } from './pack.schema.js';
 import { withCampaignsOverride, withHistoryOverride, ZPack } from './pack.schema.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { reportingDayOf } from '../cases/case-figure-days.js';
 import { generateResidents } from './residents.js';
 
 /*
@@ -30,10 +38,15 @@ import { generateResidents } from './residents.js';
  * audited like any other change. Idempotent: what exists (by unit code, employee number,
  * username, customer external key, case-type key) is kept as it is, and the history is
  * generated only when none of its cases (by external-key prefix) exists yet.
+ *
+ * Then the pack's indicators: defined (an unchanged definition is left alone, so a second load
+ * writes no audit row), the generated series loaded for each loaded indicator that has no values
+ * yet (one load per indicator: all or nothing), and the computed ones recomputed over the range of
+ * the pack's history and campaigns (a recompute writes only differences: nothing the second time).
  */
 
 export type PackProgress = {
-  phase: 'units' | 'people' | 'users' | 'customers' | 'caseTypes' | 'history' | 'campaigns';
+  phase: 'units' | 'people' | 'users' | 'customers' | 'caseTypes' | 'history' | 'campaigns' | 'indicators';
   done: number;
   total: number;
 };
@@ -63,6 +76,14 @@ export type PackLoadSummary = {
   campaigns:
     | ({ generated: true } & CampaignHistorySummary)
     | { generated: false; reason: 'not_requested' | 'already_present' | 'none_in_pack' };
+  indicators: { defined: string[]; updated: string[]; unchanged: string[] };
+  /** Generated series: loaded now (rows, months), or present already (not loaded again). */
+  series: {
+    loaded: Array<{ key: string; rows: number; from: string; to: string }>;
+    existing: string[];
+  };
+  /** The recompute of the pack's computed indicators over its history's days; null: none to do. */
+  recompute: ({ from: string; to: string } & RecomputeResult) | null;
   /** Cases of the pack's types by view, as of the end of the load. */
   views: CaseViewCounts;
 };
@@ -335,6 +356,75 @@ export const loadPack = async (
           reason: !pack.campaigns ? 'none_in_pack' : !wantCampaigns ? 'not_requested' : 'already_present',
         };
 
+  // ---- indicators: definitions, generated series, recompute --------------------------------
+  const indicatorDeps: Deps = { db, clock, actor };
+  const stored = new Map((await loadIndicators(db)).map((i) => [i.key, i]));
+  const indicators: PackLoadSummary['indicators'] = { defined: [], updated: [], unchanged: [] };
+  for (const definition of pack.indicators) {
+    const existing = stored.get(definition.key);
+    const same =
+      existing !== undefined &&
+      existing.pack === pack.key &&
+      JSON.stringify(existing.definition) === JSON.stringify(ZIndicatorDefinition.parse(definition));
+    if (same) indicators.unchanged.push(definition.key);
+    else {
+      stored.set(definition.key, await defineIndicator({ definition, pack: pack.key }, indicatorDeps));
+      (existing ? indicators.updated : indicators.defined).push(definition.key);
+    }
+    progress(
+      'indicators',
+      indicators.defined.length + indicators.updated.length + indicators.unchanged.length,
+      pack.indicators.length,
+    );
+  }
+
+  const series: PackLoadSummary['series'] = { loaded: [], existing: [] };
+  if (pack.series && input.history !== false) {
+    const last = monthsBefore(
+      reportingDayOf(clock.now().toISOString()).slice(0, 7),
+      pack.series.endsMonthsAgo,
+    );
+    const generatedRows = generateSeriesRows({
+      series: pack.series,
+      definitions: new Map(pack.indicators.map((d) => [d.key, d])),
+      last,
+    });
+    const seriesUnitIds = Object.values(pack.series.groups)
+      .flat()
+      .map((code) => unitIds.get(code)!);
+    for (const { key, months, rows } of generatedRows) {
+      const indicator = stored.get(key)!;
+      // Values of the range already there (an earlier load, or loaded by hand): left as they are.
+      const present = await storedValues(db, indicator.id, seriesUnitIds, [`${months[0]}-01`, `${last}-01`]);
+      if (present.length > 0) series.existing.push(key);
+      else {
+        await loadIndicatorValues({ indicator: key, rows }, indicatorDeps);
+        series.loaded.push({ key, rows: rows.length, from: months[0]!, to: last });
+      }
+    }
+  }
+
+  // The days the pack's cases and campaigns cover, from the earliest to today.
+  const computed = pack.indicators.filter((d) => d.source.kind === 'computed').map((d) => d.key);
+  const today = reportingDayOf(clock.now().toISOString());
+  const firstDays = [
+    ...(pack.history && input.history !== false
+      ? [reportingDayOf(new Date(clock.now().getTime() - pack.history.days * DAY).toISOString())]
+      : []),
+    ...schedule.map((c) => `${c.month}-01`),
+  ].sort();
+  const recompute: PackLoadSummary['recompute'] =
+    computed.length > 0 && firstDays.length > 0
+      ? {
+          from: firstDays[0]!,
+          to: today,
+          ...(await recomputeIndicators(
+            { indicators: computed, from: firstDays[0], to: today },
+            { db, clock },
+          )),
+        }
+      : null;
+
   return {
     key: pack.key,
     name: pack.name,
@@ -345,6 +435,9 @@ export const loadPack = async (
     caseTypes,
     history,
     campaigns,
+    indicators,
+    series,
+    recompute,
     views: await countCaseViews({ caseTypes: pack.caseTypes.map((t) => t.key) }, { db, clock, actor }),
   };
 };

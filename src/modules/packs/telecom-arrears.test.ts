@@ -182,6 +182,32 @@ describeEachDialect('packs: telecom-arrears', (ctx) => {
     for (const o of others) expect(weakOther, o.label).toBeGreaterThan(await otherShare(Number(o.key)));
   });
 
+  it('defines its indicators and computes them per list month, equal to the campaign figures', async () => {
+    expect(first.indicators.defined).toEqual(readPack(key).indicators.map((d) => d.key));
+    expect(first.recompute).toMatchObject({ from: '2026-08-01', to: '2026-11-27' });
+    const october = await figuresOfCampaigns({ period: '2026-10' }, { db, actor: branchHead });
+    const rows = await db
+      .selectFrom('indicatorValues as v')
+      .innerJoin('indicators as i', 'i.id', 'v.indicatorId')
+      .select(['i.key', 'v.unitId', 'v.ownNumerator', 'v.ownDenominator'])
+      .where('v.period', '=', '2026-10-01')
+      .where('i.key', 'in', ['telecom.reactivation_rate', 'telecom.feedback_rate'])
+      .where('v.ownValue', 'is not', null)
+      .execute();
+    expect(october.byUnit.length).toBeGreaterThanOrEqual(6);
+    for (const u of october.byUnit) {
+      const of = (k: string) => rows.find((r) => r.key === k && r.unitId === Number(u.key));
+      expect(of('telecom.reactivation_rate'), u.label).toMatchObject({
+        ownNumerator: u.reactivated,
+        ownDenominator: u.targets,
+      });
+      expect(of('telecom.feedback_rate'), u.label).toMatchObject({
+        ownNumerator: u.followedUp,
+        ownDenominator: u.targets,
+      });
+    }
+  });
+
   it('leaves the figures rollup equal to a recomputation', async () => {
     expect(await storedFigureDays(db)).toEqual(await expectedFigureDays(db));
   });
@@ -196,5 +222,7 @@ describeEachDialect('packs: telecom-arrears', (ctx) => {
     expect(second.users.created).toEqual([]);
     expect(second.caseTypes.installed).toEqual([]);
     expect(second.campaigns).toEqual({ generated: false, reason: 'already_present' });
+    expect(second.indicators.unchanged).toHaveLength(first.indicators.defined.length);
+    expect(second.recompute).toMatchObject({ valuesWritten: 0, rollupsWritten: 0 });
   });
 });

@@ -10,7 +10,12 @@ describe('config', () => {
   it('starts SQLite mode with no variables at all, and generates a persistent session secret', () => {
     const dir = tempDir();
     const config = loadConfig({ GUANKONG_DATA_DIR: dir });
-    expect(config.database).toEqual({ dialect: 'sqlite', file: path.resolve('data/guankong.sqlite') });
+    // The SQLite file lives in the data folder: a fresh folder is a fresh database.
+    expect(config.database).toEqual({ dialect: 'sqlite', file: path.join(dir, 'guankong.sqlite') });
+    expect(loadConfig({ GUANKONG_SESSION_SECRET: 's'.repeat(40) }).database).toEqual({
+      dialect: 'sqlite',
+      file: path.resolve('data/guankong.sqlite'),
+    });
     expect(config.port).toBe(8080);
     expect(config.demoData).toBe(true);
     const file = path.join(dir, 'session-secret');

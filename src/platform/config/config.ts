@@ -10,9 +10,9 @@ import { z } from 'zod';
  */
 export const configVariables = {
   GUANKONG_DATABASE_URL: {
-    doc: 'SQLite file path (default data/guankong.sqlite) or a postgres:// URL, which switches to PostgreSQL.',
+    doc: 'SQLite file path (default <GUANKONG_DATA_DIR>/guankong.sqlite) or a postgres:// URL, which switches to PostgreSQL.',
     secret: true, // a PostgreSQL URL may carry a password
-    schema: z.string().min(1).default('data/guankong.sqlite'),
+    schema: z.string().min(1).optional(),
   },
   GUANKONG_DATA_DIR: {
     doc: 'Folder for the SQLite file, the generated session secret and other local state.',
@@ -181,7 +181,8 @@ const loadOrCreateSecret = (dataDir: string): string => {
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const raw = parseVariables(env);
   const dataDir = path.resolve(raw.GUANKONG_DATA_DIR);
-  const url = raw.GUANKONG_DATABASE_URL;
+  // The SQLite file lives in the data folder unless placed elsewhere: a fresh data folder is a fresh database.
+  const url = raw.GUANKONG_DATABASE_URL ?? path.join(dataDir, 'guankong.sqlite');
   const postgres = isPostgresUrl(url);
   if (!postgres && /^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !url.startsWith('file://')) {
     throw new ConfigError(

@@ -223,8 +223,17 @@ export type LoadRow = {
   denominator?: number;
   weight?: number;
 };
-export const loadIndicatorValues = (key: string, rows: LoadRow[]) =>
-  api.post<unknown>(`/indicators/${seg(key)}/values`, { rows });
+/** What a load did (indicator-load.service.ts): `corrected` rows replaced a stored value. */
+export type LoadResult = { rows: number; written: number; corrected: number; unchanged: number };
+/**
+ * One problem of a refused load, in the details of `indicators.values_invalid` (nothing is written).
+ * `field` names the row's field (unit, period, value, numerator, denominator, weight); codes:
+ * unknown_unit, out_of_scope, bad_period, bad_value, duplicate.
+ */
+export type LoadProblem = { row: number; field: string; code: string; message: string };
+/** Loads series values of a loaded indicator, all or nothing (indicators.load on each unit). */
+export const loadIndicatorValues = (key: string, rows: LoadRow[]): Promise<LoadResult> =>
+  api.post<LoadResult>(`/indicators/${seg(key)}/values`, { rows });
 export const recomputeIndicators = (input: { indicators?: string[]; from?: string; to?: string } = {}) =>
   api.post<{ indicators: number; periods: number; valuesWritten: number; rollupsWritten: number }>(
     '/indicators/recompute',

@@ -124,7 +124,10 @@ export const DashboardPage = () => {
               </Col>
             )}
             <Col span={24}>
-              <AlertsPanel alerts={dashboard.alerts} />
+              <AlertsPanel
+                alerts={dashboard.alerts}
+                grains={new Map(dashboard.cards.map((c) => [c.key, c.grain]))}
+              />
             </Col>
           </Row>
         </Col>

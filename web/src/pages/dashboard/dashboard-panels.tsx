@@ -2,11 +2,17 @@ import { Card, Empty, Flex, List, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Dashboard, DashboardCard, RankingRow } from '../../api/indicators';
+import type { Dashboard, DashboardCard, Grain, RankingRow } from '../../api/indicators';
 import { localName } from '../../api/cases';
 import { formatDateTime } from '../../lib/format';
 import { DEFAULT_FILTERS, filtersToParams } from '../cases/case-filters';
-import { STATUS_TAG, indicatorPath, statusColor, useIndicatorFormat } from '../indicators/indicator-format';
+import {
+  STATUS_TAG,
+  indicatorPath,
+  statusColor,
+  useIndicatorFormat,
+  usePeriodText,
+} from '../indicators/indicator-format';
 
 /*
  * The blocks of the home dashboard under the cards: the control-chart alerts on the manager's
@@ -16,8 +22,16 @@ import { STATUS_TAG, indicatorPath, statusColor, useIndicatorFormat } from '../i
 
 const empty = (text: string) => <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={text} />;
 
-export const AlertsPanel = ({ alerts }: { alerts: Dashboard['alerts'] }) => {
+export const AlertsPanel = ({
+  alerts,
+  grains,
+}: {
+  alerts: Dashboard['alerts'];
+  /** The grain of each indicator with a card: its alerts' periods in the UI language. */
+  grains: ReadonlyMap<string, Grain>;
+}) => {
   const { t } = useTranslation();
+  const periodText = usePeriodText();
   return (
     <Card size="small" title={t('indicators.dashboard.alerts')} data-testid="dashboard-alerts">
       {alerts.length === 0 ? (
@@ -27,6 +41,9 @@ export const AlertsPanel = ({ alerts }: { alerts: Dashboard['alerts'] }) => {
           size="small"
           dataSource={alerts}
           renderItem={(a) => {
+            const grain = grains.get(a.indicator);
+            // The API's label is Chinese; without the grain (no card) it is the best there is.
+            const label = grain ? periodText(grain, a.period) : a.label;
             const rule = a.rule >= 1 && a.rule <= 4 ? t(`indicators.rule.r${a.rule as 1 | 2 | 3 | 4}`) : '';
             return (
               <List.Item data-testid="dashboard-alert">
@@ -41,7 +58,7 @@ export const AlertsPanel = ({ alerts }: { alerts: Dashboard['alerts'] }) => {
                       <span>{rule}</span>
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {t('indicators.dashboard.alertValue', {
-                          label: a.label,
+                          label,
                           value: Number(a.value.toFixed(4)),
                           centre: Number(a.centre.toFixed(4)),
                         })}{' '}
@@ -126,6 +143,7 @@ export const RankingPanel = ({
 }) => {
   const { t, i18n } = useTranslation();
   const { format, targetText } = useIndicatorFormat();
+  const periodText = usePeriodText();
   if (!ranking || !card) return null;
   const columns: TableColumnsType<RankingRow> = [
     { title: t('indicators.field.rank'), dataIndex: 'rank', width: 60, align: 'right' },
@@ -169,7 +187,7 @@ export const RankingPanel = ({
         <Typography.Text type="secondary">
           {t('indicators.dashboard.rankingOf', {
             name: localName(card, i18n.language),
-            label: ranking.label ?? '—',
+            label: ranking.period ? periodText(card.grain, ranking.period) : '—',
           })}
         </Typography.Text>
       }

@@ -10,6 +10,7 @@ import {
   indicatorPath,
   statusColor,
   useIndicatorFormat,
+  usePeriodText,
 } from '../indicators/indicator-format';
 
 /*
@@ -23,10 +24,16 @@ const NEUTRAL = '#1e4fa3';
 
 const Sparkline = ({ card, color }: { card: DashboardCard; color: string }) => {
   const { format } = useIndicatorFormat();
+  const periodText = usePeriodText();
   const option = {
     animation: false,
     grid: { left: 2, right: 2, top: 4, bottom: 2 },
-    xAxis: { type: 'category', show: false, boundaryGap: false, data: card.sparkline.map((p) => p.label) },
+    xAxis: {
+      type: 'category',
+      show: false,
+      boundaryGap: false,
+      data: card.sparkline.map((p) => periodText(card.grain, p.period)),
+    },
     yAxis: { type: 'value', show: false, scale: true },
     tooltip: {
       trigger: 'axis',
@@ -59,6 +66,7 @@ export const IndicatorCard = ({ card, unitId }: { card: DashboardCard; unitId: n
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const { unitOf, targetText } = useIndicatorFormat();
+  const periodText = usePeriodText();
   const color = statusColor(card.status);
   const unit = unitOf(card.measure);
   const open = () => void navigate(indicatorPath(card.key, unitId));
@@ -106,10 +114,10 @@ export const IndicatorCard = ({ card, unitId }: { card: DashboardCard; unitId: n
         <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`${testId}-target`}>
           {targetText(card.measure, card.direction, card)}
         </Typography.Text>
-        {card.label && (
+        {card.period && (
           <Tooltip title={t(`indicators.grain.${card.grain}`)}>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('indicators.dashboard.periodOf', { label: card.label })}
+              {t('indicators.dashboard.periodOf', { label: periodText(card.grain, card.period) })}
             </Typography.Text>
           </Tooltip>
         )}

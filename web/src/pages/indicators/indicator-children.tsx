@@ -20,7 +20,13 @@ import type { IndicatorDefinition, Ranking, RankingRow } from '../../api/indicat
 import { indicatorKeys, listValueVersions } from '../../api/indicators';
 import { errorText } from '../../lib/api-errors';
 import { formatDateTime } from '../../lib/format';
-import { STATUS_TAG, indicatorPath, statusColor, useIndicatorFormat } from './indicator-format';
+import {
+  STATUS_TAG,
+  indicatorPath,
+  statusColor,
+  useIndicatorFormat,
+  usePeriodText,
+} from './indicator-format';
 
 /*
  * The units right under the one shown, for its latest period: value, target, status and rank
@@ -49,6 +55,9 @@ export const IndicatorChildren = ({
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { format, targetText } = useIndicatorFormat();
+  const periodText = usePeriodText();
+  // The API's label is Chinese; the period itself is shown in the UI language.
+  const label = ranking?.period ? periodText(def.grain, ranking.period) : null;
   const rows: ChildRow[] = [
     ...(ranking?.rows ?? []),
     ...(ranking?.unranked ?? []).map((u) => ({ unitId: u.unitId, unitName: u.unitName })),
@@ -115,7 +124,7 @@ export const IndicatorChildren = ({
                   unitId: r.unitId,
                   unitName: r.unitName,
                   period: ranking.period!,
-                  label: ranking.label ?? ranking.period!,
+                  label: label ?? ranking.period!,
                 });
               }}
             />
@@ -126,7 +135,7 @@ export const IndicatorChildren = ({
   return (
     <Card
       size="small"
-      title={t('indicators.page.children', { label: ranking?.label ?? '—' })}
+      title={t('indicators.page.children', { label: label ?? '—' })}
       style={{ marginBottom: 16 }}
       data-testid="indicator-children"
     >

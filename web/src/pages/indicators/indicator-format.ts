@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Direction, IndicatorDefinition, Measure, Status } from '../../api/indicators';
+import type { Direction, Grain, IndicatorDefinition, Measure, Status } from '../../api/indicators';
 import { DEFAULT_FILTERS, filtersToParams } from '../cases/case-filters';
 
 /*
@@ -131,3 +131,73 @@ export const casesLinkOf = (def: Pick<IndicatorDefinition, 'source'>, unitId: nu
 /** The indicator page of a unit. */
 export const indicatorPath = (key: string, unitId: number | undefined) =>
   `/indicators/${encodeURIComponent(key)}${unitId !== undefined ? `?unitId=${unitId}` : ''}`;
+
+/* ---- Periods ---- */
+
+const dayMs = 86_400_000;
+const utcOf = (day: string) =>
+  Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const xunNames = { zh: ['上旬', '中旬', '下旬'], en: ['early', 'mid', 'late'] } as const;
+
+/**
+ * A period in the UI language, from its first day (`YYYY-MM-DD`, as the API names periods): ISO
+ * week `2026-W41`, 旬 `2026-10 上旬` / `2026-10 early`, `2026-10`, `2026-Q4`, `2026`, a day as is.
+ * The same text as the server's periodLabel (indicator-periods.ts), whose `label` is always
+ * Chinese; only the 旬 differs by language.
+ */
+export const periodText = (grain: Grain, period: string, language: string): string => {
+  const month = period.slice(0, 7);
+  switch (grain) {
+    case 'day':
+      return period;
+    case 'week': {
+      // The ISO year is the year of the week's Thursday.
+      const thursday = utcOf(period) + 3 * dayMs;
+      const year = new Date(thursday).getUTCFullYear();
+      const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * dayMs)) + 1;
+      return `${year}-W${String(week).padStart(2, '0')}`;
+    }
+    case 'xun': {
+      const names = xunNames[language.startsWith('en') ? 'en' : 'zh'];
+      return `${month} ${names[Math.min(2, Math.floor((Number(period.slice(8, 10)) - 1) / 10))]}`;
+    }
+    case 'month':
+      return month;
+    case 'quarter':
+      return `${period.slice(0, 4)}-Q${Math.floor((Number(period.slice(5, 7)) - 1) / 3) + 1}`;
+    case 'year':
+      return period.slice(0, 4);
+  }
+};
+
+/** `periodText` in the current UI language. */
+export const usePeriodText = () => {
+  const { i18n } = useTranslation();
+  const language = i18n.language;
+  return useCallback((grain: Grain, period: string) => periodText(grain, period, language), [language]);
+};
+
+/** The first day of the period of `grain` holding `day` (both `YYYY-MM-DD`). */
+export const periodStartOf = (grain: Grain, day: string): string => {
+  const [y, m, d] = [day.slice(0, 4), day.slice(5, 7), Number(day.slice(8, 10))];
+  switch (grain) {
+    case 'day':
+      return day;
+    case 'week':
+      // getUTCDay: Sunday 0 … Saturday 6; ISO weeks start on Monday.
+      return dayOf(utcOf(day) - ((new Date(utcOf(day)).getUTCDay() + 6) % 7) * dayMs);
+    case 'xun':
+      return `${y}-${m}-${d <= 10 ? '01' : d <= 20 ? '11' : '21'}`;
+    case 'month':
+      return `${y}-${m}-01`;
+    case 'quarter':
+      return `${y}-${String(Math.floor((Number(m) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+    case 'year':
+      return `${y}-01-01`;
+  }
+};
+
+/** The first day of the period before the one holding `day`: the last complete period. */
+export const previousPeriodStart = (grain: Grain, day: string): string =>
+  periodStartOf(grain, dayOf(utcOf(periodStartOf(grain, day)) - dayMs));

@@ -1,4 +1,10 @@
-import { ArrowLeftOutlined, ArrowUpOutlined, ReloadOutlined, SolutionOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  ArrowUpOutlined,
+  EditOutlined,
+  ReloadOutlined,
+  SolutionOutlined,
+} from '@ant-design/icons';
 import { Button, Card, Descriptions, Result, Tag, Tooltip } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -6,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { isApiError } from '../../api/client';
 import { localName } from '../../api/cases';
+import { useCan } from '../../auth/session-context';
 import { getIndicator, getIndicatorRanking, indicatorKeys, listIndicatorValues } from '../../api/indicators';
 import type { IndicatorValue } from '../../api/indicators';
 import { PageHeader } from '../../components/page-header';
@@ -14,7 +21,14 @@ import { errorText } from '../../lib/api-errors';
 import { useUnits } from '../../lib/use-units';
 import { IndicatorChildren, ValueHistoryDrawer } from './indicator-children';
 import type { HistoryTarget } from './indicator-children';
-import { STATUS_TAG, casesLinkOf, indicatorPath, useIndicatorFormat } from './indicator-format';
+import { IndicatorEntryDrawer } from './indicator-entry-drawer';
+import {
+  STATUS_TAG,
+  casesLinkOf,
+  indicatorPath,
+  useIndicatorFormat,
+  usePeriodText,
+} from './indicator-format';
 import { IndicatorTrend } from './indicator-trend';
 
 /**
@@ -31,7 +45,10 @@ export const IndicatorPage = () => {
   const asked = Number(params.get('unitId'));
   const { data: units } = useUnits();
   const { measureText, sourceText, targetText, format } = useIndicatorFormat();
+  const periodText = usePeriodText();
+  const canLoad = useCan('indicators.load');
   const [history, setHistory] = useState<HistoryTarget | null>(null);
+  const [entering, setEntering] = useState(false);
 
   const byId = useMemo(() => new Map((units ?? []).map((u) => [u.id, u])), [units]);
   const top = (units ?? []).find((u) => u.parentId === null || !byId.has(u.parentId));
@@ -91,7 +108,13 @@ export const IndicatorPage = () => {
   const def = indicator.data.definition;
   const cases = casesLinkOf(def, unitId);
   const openHistory = (row: IndicatorValue) =>
-    setHistory({ unitId: row.unitId, unitName: row.unitName, period: row.period, label: row.label });
+    setHistory({
+      unitId: row.unitId,
+      unitName: row.unitName,
+      period: row.period,
+      label: periodText(def.grain, row.period),
+    });
+  const loaded = def.source.kind === 'loaded';
 
   return (
     <div data-testid="indicator-page" data-unit-id={unitId ?? ''}>
@@ -103,7 +126,7 @@ export const IndicatorPage = () => {
             {latest && (
               <>
                 {' · '}
-                {latest.label}{' '}
+                {periodText(def.grain, latest.period)}{' '}
                 <span data-testid="indicator-latest-value">{format(def.measure, latest.value)}</span>{' '}
                 {latest.status && (
                   <Tag color={STATUS_TAG[latest.status]} data-testid="indicator-latest-status">
@@ -124,6 +147,16 @@ export const IndicatorPage = () => {
                 data-testid="indicator-up"
               >
                 {parent.name}
+              </Button>
+            )}
+            {loaded && canLoad && (
+              <Button
+                icon={<EditOutlined />}
+                type="primary"
+                onClick={() => setEntering(true)}
+                data-testid="indicator-entry-open"
+              >
+                {t('indicators.entry.open')}
               </Button>
             )}
             {cases && (
@@ -195,6 +228,9 @@ export const IndicatorPage = () => {
         onHistory={setHistory}
       />
       <ValueHistoryDrawer def={def} target={history} onClose={() => setHistory(null)} />
+      {loaded && canLoad && (
+        <IndicatorEntryDrawer def={def} open={entering} unitId={unitId} onClose={() => setEntering(false)} />
+      )}
     </div>
   );
 };

@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import ReactECharts from 'echarts-for-react';
 import { useTranslation } from 'react-i18next';
 import type { IndicatorDefinition, IndicatorValue } from '../../api/indicators';
-import { STATUS_COLORS, STATUS_TAG, useIndicatorFormat } from './indicator-format';
+import { STATUS_COLORS, STATUS_TAG, useIndicatorFormat, usePeriodText } from './indicator-format';
 
 /*
  * A unit's last 12 periods: the value as a line whose points take their status colour, the target
@@ -25,6 +25,7 @@ export const IndicatorTrend = ({
 }) => {
   const { t } = useTranslation();
   const { format, formatValue, gapText } = useTrendFormat(def);
+  const periodText = usePeriodText();
   if (loading && !rows)
     return (
       <Card size="small" title={t('indicators.page.trend')} style={{ marginBottom: 16 }}>
@@ -40,7 +41,7 @@ export const IndicatorTrend = ({
     },
     legend: { top: 0 },
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: series.map((r) => r.label) },
+    xAxis: { type: 'category', data: series.map((r) => periodText(def.grain, r.period)) },
     yAxis: {
       type: 'value',
       scale: true,
@@ -71,7 +72,12 @@ export const IndicatorTrend = ({
     ],
   };
   const columns: TableColumnsType<IndicatorValue> = [
-    { title: t('indicators.field.period'), dataIndex: 'label', width: 110 },
+    {
+      title: t('indicators.field.period'),
+      key: 'period',
+      width: 110,
+      render: (_v, r) => periodText(def.grain, r.period),
+    },
     {
       title: t('indicators.field.value'),
       key: 'value',
