@@ -174,16 +174,24 @@ export const storedValues = async (
   periods: readonly string[],
 ): Promise<StoredRow[]> => {
   if (unitIds.length === 0 || periods.length === 0) return [];
+  const select = () =>
+    db
+      .selectFrom('indicatorValues')
+      .select(['unitId', 'period', 'treeNumerator', 'treeDenominator', 'treeValue', 'ownValue'])
+      .where('indicatorId', '=', indicatorId)
+      .where('period', '>=', periods[0]!)
+      .where('period', '<=', periods.at(-1)!);
+  // Many units of few periods (a ranking of every grid): one range of the primary key
+  // (indicator, period, unit) filtered here, rather than a seek per unit in the unit index.
+  if (unitIds.length > 200 && periods.length <= 3) {
+    const wanted = new Set(unitIds);
+    return (await select().execute()).filter((r) => wanted.has(r.unitId));
+  }
   const out: StoredRow[] = [];
   for (let i = 0; i < unitIds.length; i += 1000)
     out.push(
-      ...(await db
-        .selectFrom('indicatorValues')
-        .select(['unitId', 'period', 'treeNumerator', 'treeDenominator', 'treeValue', 'ownValue'])
-        .where('indicatorId', '=', indicatorId)
+      ...(await select()
         .where('unitId', 'in', unitIds.slice(i, i + 1000))
-        .where('period', '>=', periods[0]!)
-        .where('period', '<=', periods.at(-1)!)
         .execute()),
     );
   return out;
@@ -378,16 +386,20 @@ export const rankUnits = async (
     if (period === null)
       throw new AppError('indicators.bad_period', { period: query.period, field: 'period' });
   } else {
-    const latest = ids.length
-      ? await db
-          .selectFrom('indicatorValues')
-          .select((eb) => eb.fn.max('period').as('period'))
-          .where('indicatorId', '=', indicator.id)
-          .where('unitId', 'in', ids.slice(0, 1000))
-          .where('period', '<', nextPeriodStart(def.grain, currentPeriod(def.grain, clock.now())))
-          .executeTakeFirst()
-      : undefined;
-    period = (latest?.period as string | null | undefined) ?? null;
+    // The latest period with a value for any of the units (before the next period starts).
+    const before = nextPeriodStart(def.grain, currentPeriod(def.grain, clock.now()));
+    period = null;
+    for (let i = 0; i < ids.length; i += 1000) {
+      const found = await db
+        .selectFrom('indicatorValues')
+        .select((eb) => eb.fn.max('period').as('period'))
+        .where('indicatorId', '=', indicator.id)
+        .where('unitId', 'in', ids.slice(i, i + 1000))
+        .where('period', '<', before)
+        .executeTakeFirst();
+      const latest = (found?.period as string | null | undefined) ?? null;
+      if (latest !== null && (period === null || latest > period)) period = latest;
+    }
   }
   const rows =
     period === null
@@ -406,29 +418,32 @@ export const rankUnits = async (
     );
   }
   const by = normaliser ? 'normalised' : 'value';
-  const scored = rows
-    .filter((r) => r.value !== null)
-    .map((r) => {
-      const base = normaliser?.get(r.unitId);
-      const normalised = normaliser ? (base ? (r.value! / base) * def.normalisation!.per : null) : null;
-      return { ...r, normalised };
-    })
-    .filter((r) => by === 'value' || r.normalised !== null);
-  const metric = (r: (typeof scored)[number]) => (by === 'value' ? r.value! : r.normalised!);
-  // Smaller is better after this transformation.
-  const badness = (r: (typeof scored)[number]) => {
-    const v = metric(r);
-    if (def.direction === 'higher_better') return -v;
-    if (def.direction === 'lower_better') return v;
+  // Each row built once with its sort key, smaller is better (a band: the distance outside it).
+  const entries: Array<{ row: IndicatorValue & { normalised: number | null; rank: number }; key: number }> =
+    [];
+  for (const r of rows) {
+    if (r.value === null) continue;
+    const base = normaliser?.get(r.unitId);
+    const normalised = normaliser ? (base ? (r.value / base) * def.normalisation!.per : null) : null;
+    if (by === 'normalised' && normalised === null) continue;
+    const v = by === 'value' ? r.value : normalised!;
     const band = r.band ?? [v, v];
-    return Math.max(band[0] - v, v - band[1], 0);
-  };
-  scored.sort((a, b) => badness(a) - badness(b) || a.unitCode.localeCompare(b.unitCode));
-  const ranked = scored.map((r) => ({ ...r, rank: 0 }));
-  ranked.forEach((r, i) => {
-    const previous = ranked[i - 1];
-    r.rank = previous && tie(badness(previous), badness(r)) ? previous.rank : i + 1;
+    const key =
+      def.direction === 'higher_better'
+        ? -v
+        : def.direction === 'lower_better'
+          ? v
+          : Math.max(band[0] - v, v - band[1], 0);
+    entries.push({ row: { ...r, normalised, rank: 0 }, key });
+  }
+  const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  entries.sort((a, b) => a.key - b.key || byCode(a.row.unitCode, b.row.unitCode));
+  entries.forEach((e, i) => {
+    const previous = entries[i - 1];
+    e.row.rank = previous && tie(previous.key, e.key) ? previous.row.rank : i + 1;
   });
+  const ranked = entries.map((e) => e.row);
+  const metric = (r: (typeof ranked)[number]) => (by === 'value' ? r.value! : r.normalised!);
   const values = ranked.map(metric).sort((a, b) => a - b);
   const mid = values.length / 2;
   const rankedIds = new Set(ranked.map((r) => r.unitId));
