@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { feeRecovery } from '../../../test/helpers/indicators.js';
 import { describeEachDialect } from '../../../test/helpers/dialects.js';
 import { buildOrgTree, buildUser, grant, systemDeps } from '../../../test/helpers/factories.js';
 import type { Client } from '../../../test/helpers/http.js';
@@ -36,17 +37,7 @@ describeEachDialect('indicator export (xlsx)', (ctx) => {
     east = await loginAs(app, eastUser.user.username);
     await defineIndicator(
       {
-        definition: {
-          key: 'fee_recovery',
-          name: '电费回收率',
-          nameEn: 'Fee recovery rate',
-          measure: { kind: 'ratio' },
-          direction: 'higher_better',
-          aggregation: 'ratio_of_sums',
-          grain: 'month',
-          source: { kind: 'loaded' },
-          targets: [{ target: 0.98, warning: 0.95 }],
-        },
+        definition: feeRecovery({ targets: [{ target: 0.98, warning: 0.95 }] }),
       },
       { ...systemDeps(db), clock },
     );

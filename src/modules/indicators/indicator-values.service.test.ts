@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { feeRecovery as feeRecoveryDefinition } from '../../../test/helpers/indicators.js';
 import { describeEachDialect } from '../../../test/helpers/dialects.js';
 import { buildOrgTree, buildUnit, buildUser, grant, systemDeps } from '../../../test/helpers/factories.js';
 import type { Actor } from '../../platform/access.js';
@@ -11,18 +12,7 @@ import { defineIndicator } from './indicators.service.js';
 
 const local = (text: string) => new Date(`${text}+08:00`);
 
-/** 电费回收率: a loaded ratio, 应收 as denominator. */
-const feeRecovery: IndicatorDefinitionInput = {
-  key: 'fee_recovery',
-  name: '电费回收率',
-  nameEn: 'Fee recovery rate',
-  measure: { kind: 'ratio' },
-  direction: 'higher_better',
-  aggregation: 'ratio_of_sums',
-  grain: 'month',
-  source: { kind: 'loaded' },
-  targets: [{ target: 1, warning: 0.99 }],
-};
+const feeRecovery = feeRecoveryDefinition();
 
 describeEachDialect('indicator values', (ctx) => {
   const clock = manualClock(local('2026-11-05T10:00'));

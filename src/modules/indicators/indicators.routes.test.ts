@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { installRepairType } from '../../../test/helpers/cases.js';
+import { feeRecovery } from '../../../test/helpers/indicators.js';
 import { describeEachDialect } from '../../../test/helpers/dialects.js';
 import { buildOrgTree, buildUser, grant } from '../../../test/helpers/factories.js';
 import type { Client } from '../../../test/helpers/http.js';
@@ -15,17 +16,7 @@ describeEachDialect('indicators API', (ctx) => {
   let eastHead: Client;
   let staff: Client;
 
-  const recovery = {
-    key: 'fee_recovery',
-    name: '电费回收率',
-    nameEn: 'Fee recovery rate',
-    measure: { kind: 'ratio' },
-    direction: 'higher_better',
-    aggregation: 'ratio_of_sums',
-    grain: 'month',
-    source: { kind: 'loaded' },
-    targets: [{ target: 1, warning: 0.99 }],
-  };
+  const recovery = feeRecovery();
 
   beforeAll(async () => {
     const { db } = ctx();
