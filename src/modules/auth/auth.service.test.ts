@@ -49,6 +49,8 @@ describeEachDialect('auth service', (ctx) => {
       'cases.write',
       'cases.dispatch',
       'cases.callback',
+      'indicators.read',
+      'indicators.load',
     ]);
     const session = await authenticateSession({ token: result.sessionToken }, deps);
     expect(session?.actor).toMatchObject({

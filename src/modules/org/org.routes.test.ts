@@ -125,6 +125,7 @@ describeEachDialect('org API', (ctx) => {
         'cases.read',
         'cases.write',
         'cases.callback',
+        'indicators.read',
       ],
     });
 
