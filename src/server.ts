@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import { authHousekeepingSweep } from './modules/auth/auth.sweeps.js';
 import { caseEscalationSweep } from './modules/cases/cases.sweeps.js';
-import { indicatorsSweep } from './modules/indicators/indicators.sweeps.js';
+import { indicatorsAlertSweep, indicatorsRecomputeSweep } from './modules/indicators/indicators.sweeps.js';
 import { createNotificationJobHandlers } from './modules/notifications/notifications.jobs.js';
 import { ensureStandardCalendar } from './modules/calendar/calendar.service.js';
 import { createJobRunner } from './platform/jobs/jobs.runner.js';
@@ -16,7 +16,7 @@ import type { Config } from './platform/config/config.js';
 export type RunningServer = App & { url: string; firstRun: FirstRun | null };
 
 /** Every module's recurring work; the job runner enqueues each once per slot across all processes. */
-const sweeps = [authHousekeepingSweep, caseEscalationSweep, indicatorsSweep];
+const sweeps = [authHousekeepingSweep, caseEscalationSweep, indicatorsRecomputeSweep, indicatorsAlertSweep];
 
 /**
  * Opens the database, applies migrations, prepares an empty database (first admin, demo

@@ -173,7 +173,7 @@ describeInBrowser(
         });
         await expect
           .poll(() => numeratorItem.locator('.ant-form-item-explain').innerText())
-          .toContain('a ratio lies between 0 and 1');
+          .toContain('比率须在 0 到 1 之间');
         // The drawer stays open with what was typed.
         expect(await page.getByTestId('indicator-entry-numerator').inputValue()).toBe('120');
         const deps = { db: server.ctx.db, actor: systemActor('e2e') };

@@ -9,6 +9,7 @@ import { usersWithRoleOn } from '../org/users.service.js';
 import type { RatioPoint, Side, WesternElectricAlert } from './control-chart.js';
 import { individualsChartLimits, pChartLimits, westernElectricAlerts } from './control-chart.js';
 import type { IndicatorDefinition } from './indicator.schema.js';
+import { grains } from './indicator.schema.js';
 import { periodLabel, periodStartOf, periodsEndingWith, previousPeriodStart } from './indicator-periods.js';
 import type { LoadedIndicator } from './indicators.service.js';
 import { loadIndicators } from './indicators.service.js';
@@ -214,6 +215,7 @@ export const ZIndicatorAlert = z
     id: z.number().int(),
     indicator: z.string(),
     indicatorName: z.string(),
+    grain: z.enum(grains),
     unitId: z.number().int(),
     unitName: z.string(),
     rule: z.number().int(),
@@ -259,6 +261,7 @@ export const listIndicatorAlerts = async (
         id: r.id,
         indicator: def.key,
         indicatorName: def.name,
+        grain: def.grain,
         unitId: r.unitId,
         unitName: index.visible.get(r.unitId)!.name,
         rule: r.rule,

@@ -35,11 +35,17 @@ export const ZLoadRow = z.object({
 });
 export type LoadRow = z.infer<typeof ZLoadRow>;
 
-export type LoadProblem = { row: number; field: string; code: string; message: string };
+/** A row's problem, in English and in Chinese (the entry form and the import show the user's language). */
+export type LoadProblem = { row: number; field: string; code: string; message: string; messageZh: string };
 
 /** The part a row stands for, or the problem with it. */
 export const partOfRow = (def: IndicatorDefinition, row: LoadRow): Part | Omit<LoadProblem, 'row'> => {
-  const bad = (field: string, message: string) => ({ field, code: 'bad_value', message });
+  const bad = (field: string, message: string, messageZh: string) => ({
+    field,
+    code: 'bad_value',
+    message,
+    messageZh,
+  });
   const { measure, aggregation } = def;
   if (measure.kind === 'ratio') {
     const { denominator } = row;
@@ -47,33 +53,57 @@ export const partOfRow = (def: IndicatorDefinition, row: LoadRow): Part | Omit<L
       return bad(
         'denominator',
         'a ratio needs its denominator (e.g. 应收 for a recovery rate) for exact roll-ups',
+        '比率须填分母（如回收率的应收金额），汇总才能准确',
       );
-    if (denominator <= 0) return bad('denominator', `must be above 0 (got ${denominator})`);
+    if (denominator <= 0)
+      return bad(
+        'denominator',
+        `must be above 0 (got ${denominator})`,
+        `分母须大于 0（现为 ${denominator}）`,
+      );
     if (row.numerator === undefined && row.value === undefined)
-      return bad('numerator', 'give the numerator, or the value with its denominator');
+      return bad(
+        'numerator',
+        'give the numerator, or the value with its denominator',
+        '请填分子，或填比率值和分母',
+      );
     const numerator = row.numerator ?? row.value! * denominator;
     if (
       row.numerator !== undefined &&
       row.value !== undefined &&
       Math.abs(row.value * denominator - numerator) > 1e-6 * denominator
     )
-      return bad('value', `${row.value} is not ${numerator} / ${denominator}`);
+      return bad(
+        'value',
+        `${row.value} is not ${numerator} / ${denominator}`,
+        `比率值 ${row.value} 与分子 ${numerator} / 分母 ${denominator} 不符`,
+      );
     if (numerator < 0 || numerator > denominator)
       return bad(
         row.numerator !== undefined ? 'numerator' : 'value',
         `a ratio lies between 0 and 1: write 0.95 for 95 % (got ${numerator / denominator})`,
+        `比率须在 0 到 1 之间：95% 请写 0.95（现为 ${numerator / denominator}）`,
       );
     return { numerator, denominator };
   }
-  if (row.value === undefined) return bad('value', 'a value is required');
+  if (row.value === undefined) return bad('value', 'a value is required', '请填写数值');
   if ((measure.kind === 'count' || measure.kind === 'duration') && row.value < 0)
-    return bad('value', `a ${measure.kind} cannot be negative (got ${row.value})`);
+    return bad(
+      'value',
+      `a ${measure.kind} cannot be negative (got ${row.value})`,
+      `数值不能为负（现为 ${row.value}）`,
+    );
   if (measure.kind === 'count' && !Number.isInteger(row.value))
-    return bad('value', `a count is a whole number (got ${row.value})`);
+    return bad('value', `a count is a whole number (got ${row.value})`, `计数须为整数（现为 ${row.value}）`);
   if (aggregation === 'weighted_mean') {
     if (row.weight === undefined)
-      return bad('weight', `a weighted mean needs each value's weight (${def.weight?.name ?? 'weight'})`);
-    if (row.weight <= 0) return bad('weight', `must be above 0 (got ${row.weight})`);
+      return bad(
+        'weight',
+        `a weighted mean needs each value's weight (${def.weight?.nameEn ?? def.weight?.name ?? 'weight'})`,
+        `加权平均须填每个数值的权重（${def.weight?.name ?? '权重'}）`,
+      );
+    if (row.weight <= 0)
+      return bad('weight', `must be above 0 (got ${row.weight})`, `权重须大于 0（现为 ${row.weight}）`);
     return { numerator: row.value * row.weight, denominator: row.weight };
   }
   return { numerator: row.value, denominator: null };
@@ -105,17 +135,35 @@ export const startIndicatorLoad = async (
   );
   const firstRow = new Map<string, number>();
   const check = (row: LoadRow, rowNumber: number): CheckedLoadRow | LoadRowProblem => {
-    const problem = (field: string, code: string, message: string) => ({ field, code, message });
+    const problem = (field: string, code: string, message: string, messageZh: string) => ({
+      field,
+      code,
+      message,
+      messageZh,
+    });
     const unit = units.get(row.unit);
-    if (!unit) return problem('unit', 'unknown_unit', `no unit has the code ${row.unit}`);
+    if (!unit)
+      return problem(
+        'unit',
+        'unknown_unit',
+        `no unit has the code ${row.unit}`,
+        `没有编码为 ${row.unit} 的单位`,
+      );
     if (!allowed.has(unit.id))
-      return problem('unit', 'out_of_scope', `unit ${row.unit} is outside your scope`);
+      return problem(
+        'unit',
+        'out_of_scope',
+        `unit ${row.unit} is outside your scope`,
+        `单位 ${row.unit} 不在您的管理范围内`,
+      );
     const period = parsePeriod(def.grain, row.period);
+    const example = periodLabel(def.grain, '2026-10-01');
     if (period === null)
       return problem(
         'period',
         'bad_period',
-        `${row.period} is not a ${def.grain} (e.g. ${periodLabel(def.grain, '2026-10-01')})`,
+        `${row.period} is not a ${def.grain} (e.g. ${example})`,
+        `期间 ${row.period} 无效（例如 ${example}）`,
       );
     const seen = `${unit.id}:${period}`;
     const first = firstRow.get(seen);
@@ -123,7 +171,8 @@ export const startIndicatorLoad = async (
       return problem(
         'period',
         'duplicate',
-        `unit ${row.unit} has a value for ${periodLabel(def.grain, period)} in row ${first} already`,
+        `unit ${row.unit} has a value for ${periodLabel(def.grain, period, 'en')} in row ${first} already`,
+        `单位 ${row.unit} 的 ${periodLabel(def.grain, period)} 已在第 ${first} 行填写`,
       );
     // Kept even when the value is bad, as loadIndicatorValues does: a second row is still a duplicate.
     firstRow.set(seen, rowNumber);

@@ -148,7 +148,7 @@ describeEachDialect('indicator-values import', (ctx) => {
         [6, 'numerator', 'bad_value'],
       ]);
       expect(report.problems[0]!.why).toContain('row 2');
-      expect(report.problems[1]!.whyZh).toContain('单位编码不存在');
+      expect(report.problems[1]!.whyZh).toContain('没有编码为');
       expect(report.problems[1]!.value).toBe('NO-SUCH');
       expect(await versions()).toBe(before);
       expect(await companyValues('2026-09')).toEqual([]);

@@ -61,14 +61,6 @@ export const indicatorValueFields = async (
   return indicatorValueFieldsOf((await loadIndicator(db, indicator)).definition);
 };
 
-const problemsZh: Record<string, string> = {
-  unknown_unit: '单位编码不存在',
-  out_of_scope: '该单位不在您的管辖范围内',
-  bad_period: '期间格式不对（如 2026-10、2026-Q4、2026 或当期任一日期）',
-  duplicate: '同一单位同一期间在前面的行已有数值',
-  bad_value: '数值不正确',
-};
-
 const numberOf = (value: CellValue | undefined) =>
   value === null || value === undefined ? undefined : Number(value);
 
@@ -111,7 +103,7 @@ export const importIndicatorValues = async (
         value: cell === null || cell === undefined ? '' : String(cell),
         code: found.code,
         why: found.message,
-        whyZh: `${problemsZh[found.code] ?? '数据有误'}：${found.message}`,
+        whyZh: found.messageZh,
       };
       return [problem];
     },

@@ -140,6 +140,7 @@ export type IndicatorAlert = {
   id: number;
   indicator: string;
   indicatorName: string;
+  grain: Grain;
   unitId: number;
   unitName: string;
   /** Western Electric rule 1–4. */
@@ -230,7 +231,8 @@ export type LoadResult = { rows: number; written: number; corrected: number; unc
  * `field` names the row's field (unit, period, value, numerator, denominator, weight); codes:
  * unknown_unit, out_of_scope, bad_period, bad_value, duplicate.
  */
-export type LoadProblem = { row: number; field: string; code: string; message: string };
+/** A refused row: `message` in English, `messageZh` in Chinese. */
+export type LoadProblem = { row: number; field: string; code: string; message: string; messageZh: string };
 /** Loads series values of a loaded indicator, all or nothing (indicators.load on each unit). */
 export const loadIndicatorValues = (key: string, rows: LoadRow[]): Promise<LoadResult> =>
   api.post<LoadResult>(`/indicators/${seg(key)}/values`, { rows });

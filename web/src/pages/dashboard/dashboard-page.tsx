@@ -124,10 +124,7 @@ export const DashboardPage = () => {
               </Col>
             )}
             <Col span={24}>
-              <AlertsPanel
-                alerts={dashboard.alerts}
-                grains={new Map(dashboard.cards.map((c) => [c.key, c.grain]))}
-              />
+              <AlertsPanel alerts={dashboard.alerts} />
             </Col>
           </Row>
         </Col>

@@ -2,7 +2,7 @@ import { Card, Empty, Flex, List, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Dashboard, DashboardCard, Grain, RankingRow } from '../../api/indicators';
+import type { Dashboard, DashboardCard, RankingRow } from '../../api/indicators';
 import { localName } from '../../api/cases';
 import { formatDateTime } from '../../lib/format';
 import { DEFAULT_FILTERS, filtersToParams } from '../cases/case-filters';
@@ -22,14 +22,7 @@ import {
 
 const empty = (text: string) => <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={text} />;
 
-export const AlertsPanel = ({
-  alerts,
-  grains,
-}: {
-  alerts: Dashboard['alerts'];
-  /** The grain of each indicator with a card: its alerts' periods in the UI language. */
-  grains: ReadonlyMap<string, Grain>;
-}) => {
+export const AlertsPanel = ({ alerts }: { alerts: Dashboard['alerts'] }) => {
   const { t } = useTranslation();
   const periodText = usePeriodText();
   return (
@@ -41,9 +34,7 @@ export const AlertsPanel = ({
           size="small"
           dataSource={alerts}
           renderItem={(a) => {
-            const grain = grains.get(a.indicator);
-            // The API's label is Chinese; without the grain (no card) it is the best there is.
-            const label = grain ? periodText(grain, a.period) : a.label;
+            const label = periodText(a.grain, a.period);
             const rule = a.rule >= 1 && a.rule <= 4 ? t(`indicators.rule.r${a.rule as 1 | 2 | 3 | 4}`) : '';
             return (
               <List.Item data-testid="dashboard-alert">

@@ -102,6 +102,7 @@ export const IndicatorEntryDrawer = ({
 }) => {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  const problemText = (p: LoadProblem) => (lang.startsWith('zh') ? p.messageZh : p.message);
   const [form] = Form.useForm<Values>();
   const queryClient = useQueryClient();
   const { message, showError } = useFeedback();
@@ -146,7 +147,7 @@ export const IndicatorEntryDrawer = ({
       const rest: LoadProblem[] = [];
       for (const p of problems) {
         const name = formFieldOf(p.field, fields);
-        if (name) onFields.set(name, [...(onFields.get(name) ?? []), p.message]);
+        if (name) onFields.set(name, [...(onFields.get(name) ?? []), problemText(p)]);
         else rest.push(p);
       }
       form.setFields([...onFields].map(([name, errors]) => ({ name, errors })));
@@ -227,7 +228,7 @@ export const IndicatorEntryDrawer = ({
               refused.rest.length > 0
                 ? refused.rest.map((p, i) => (
                     <div key={i}>
-                      {t('indicators.entry.problem', { row: p.row, field: p.field, message: p.message })}
+                      {t('indicators.entry.problem', { row: p.row, field: p.field, message: problemText(p) })}
                     </div>
                   ))
                 : undefined
