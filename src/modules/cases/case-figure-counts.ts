@@ -8,6 +8,9 @@ import { typeIdOf } from './case-figures.service.js';
  * per unit now. No scope: the indicators store every unit's value and filter what a reader sees.
  */
 
+const typeIdsOf = async (db: Executor, keys: readonly string[] | undefined) =>
+  keys === undefined ? undefined : Promise.all(keys.map(async (key) => (await typeIdOf(db, key))!));
+
 export type FigureCount = { unitId: number; bucket: string; metric: string; n: number };
 
 /**
@@ -19,18 +22,19 @@ export const figureCountsByUnit = async (
   {
     fromDay,
     toDay,
-    caseType,
+    caseTypes,
     metrics,
     bucket,
   }: {
     fromDay: string;
     toDay: string;
-    caseType?: string | undefined;
+    /** Only these case types (keys); undefined: every type. */
+    caseTypes?: readonly string[] | undefined;
     metrics: readonly string[];
     bucket: 'day' | 'month';
   },
 ): Promise<FigureCount[]> => {
-  const caseTypeId = await typeIdOf(db, caseType);
+  const caseTypeIds = await typeIdsOf(db, caseTypes);
   const bucketOf =
     bucket === 'day'
       ? sql<string>`${sql.ref('caseFigureDays.day')}`
@@ -46,7 +50,7 @@ export const figureCountsByUnit = async (
     .where('caseFigureDays.day', '>=', fromDay)
     .where('caseFigureDays.day', '<', toDay)
     .where('caseFigureDays.metric', 'in', metrics)
-    .$if(caseTypeId !== undefined, (q) => q.where('caseFigureDays.caseTypeId', '=', caseTypeId!))
+    .$if(caseTypeIds !== undefined, (q) => q.where('caseFigureDays.caseTypeId', 'in', caseTypeIds!))
     .groupBy(['caseFigureDays.unitId', 'caseFigureDays.metric', bucketOf])
     .execute();
   return rows.map((r) => ({ unitId: r.unitId, bucket: r.bucket, metric: r.metric, n: Number(r.n) }));
@@ -58,14 +62,18 @@ export const figureCountsByUnit = async (
  */
 export const overdueCountsByUnit = async (
   db: Executor,
-  { caseType, clock, now }: { caseType?: string | undefined; clock?: string | undefined; now: Date },
+  {
+    caseTypes,
+    clock,
+    now,
+  }: { caseTypes?: readonly string[] | undefined; clock?: string | undefined; now: Date },
 ): Promise<Array<{ unitId: number; n: number }>> => {
-  const caseTypeId = await typeIdOf(db, caseType);
+  const caseTypeIds = await typeIdsOf(db, caseTypes);
   const nowIso = now.toISOString();
   let q = db
     .selectFrom('cases')
     .where('cases.isOpen', '=', 1)
-    .$if(caseTypeId !== undefined, (qb) => qb.where('cases.caseTypeId', '=', caseTypeId!));
+    .$if(caseTypeIds !== undefined, (qb) => qb.where('cases.caseTypeId', 'in', caseTypeIds!));
   q =
     clock === undefined
       ? q.where('cases.nextDueAt', '<', nowIso)

@@ -14,7 +14,11 @@ import { defineIndicator } from './indicators.service.js';
 
 const local = (text: string) => new Date(`${text}+08:00`);
 
-const ratio = (key: string, from: string, params: Record<string, string>): IndicatorDefinitionInput => ({
+const ratio = (
+  key: string,
+  from: string,
+  params: Record<string, string | string[]>,
+): IndicatorDefinitionInput => ({
   key,
   name: key,
   measure: { kind: 'ratio' },
@@ -61,7 +65,7 @@ describeEachDialect('indicator recompute', (ctx) => {
     tech = (await buildUser(db, [grant('staff', team.id)])).actor;
     const deps = { ...systemDeps(db), clock };
     await defineIndicator(
-      { definition: ratio('on_time', 'cases.on_time_rate', { caseType: 'repair', clock: 'resolution' }) },
+      { definition: ratio('on_time', 'cases.on_time_rate', { caseType: ['repair'], clock: 'resolution' }) },
       deps,
     );
     await defineIndicator({ definition: ratio('rework', 'cases.rework_rate', { caseType: 'repair' }) }, deps);

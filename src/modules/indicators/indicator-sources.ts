@@ -4,6 +4,7 @@ import { figuresOfCampaigns } from '../campaigns/campaign-figures.service.js';
 import { figureCountsByUnit, overdueCountsByUnit } from '../cases/case-figure-counts.js';
 import { reportingDayOf } from '../cases/case-figure-days.js';
 import type { IndicatorDefinition } from './indicator.schema.js';
+import { caseTypesOf } from './indicator.schema.js';
 import type { Grain } from './indicator-periods.js';
 import { nextPeriodStart, periodStartOf } from './indicator-periods.js';
 import type { Part } from './indicator-store.js';
@@ -62,7 +63,7 @@ const caseRatioParts = async (
   const counts = await figureCountsByUnit(db, {
     fromDay: periods[0]!,
     toDay: nextPeriodStart(grain, periods.at(-1)!),
-    caseType: source.params.caseType,
+    caseTypes: caseTypesOf(source),
     metrics: [
       ...new Set([...metrics.numerator, metrics.denominator, ...(metrics.minus ? [metrics.minus] : [])]),
     ],
@@ -91,7 +92,7 @@ const overdueParts = async (
   const current = periodStartOf(grain, reportingDayOf(now.toISOString()));
   if (!periods.includes(current)) return new Map();
   const rows = await overdueCountsByUnit(db, {
-    caseType: source.params.caseType,
+    caseTypes: caseTypesOf(source),
     clock: source.params.clock,
     now,
   });

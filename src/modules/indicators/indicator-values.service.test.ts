@@ -296,6 +296,13 @@ describeEachDialect('indicator values', (ctx) => {
         code: 'indicators.unknown_reference',
         details: { what: 'case type', value: 'nope', field: 'source.params.caseType' },
       });
+      await expect(
+        refusal({
+          ...feeRecovery,
+          key: 'x',
+          source: { kind: 'computed', from: 'cases.rework_rate', params: { caseType: ['nope-1', 'nope-2'] } },
+        }),
+      ).rejects.toMatchObject({ details: { value: 'nope-1', field: 'source.params.caseType.0' } });
       await expect(refusal(computed({ clock: 'nope' }))).rejects.toMatchObject({
         details: { what: 'clock', field: 'source.params.clock' },
       });

@@ -1,7 +1,7 @@
 // The essays' indicators parse; each refinement refuses with its path and a message a pack author
 // can act on; targetFor's specificity order; statusOf on each direction, edges included.
 import { describe, expect, it } from 'vitest';
-import { statusOf, targetFor, ZIndicatorDefinition } from './indicator.schema.js';
+import { caseTypesOf, statusOf, targetFor, ZIndicatorDefinition } from './indicator.schema.js';
 import type { IndicatorDefinition, IndicatorDefinitionInput } from './indicator.schema.js';
 
 const onTime: IndicatorDefinitionInput = {
@@ -54,6 +54,22 @@ describe('ZIndicatorDefinition: the essays’ indicators', () => {
       params: { caseType: 'repair', clock: 'resolution' },
     });
     expect(def.targets[0]).toEqual({ unit: '*', target: 0.95, warning: 0.9 });
+  });
+
+  it('a source over several case types (a pack’s four property types), but not none', () => {
+    const types = ['property.repair.public', 'property.repair.home'];
+    const def = parse({
+      ...onTime,
+      source: { kind: 'computed', from: 'cases.callback_rate', params: { caseType: types } },
+    });
+    expect(caseTypesOf(def.source)).toEqual(types);
+    expect(caseTypesOf(parse(onTime).source)).toEqual(['repair']);
+    expect(
+      issuesOf({
+        ...onTime,
+        source: { kind: 'computed', from: 'cases.callback_rate', params: { caseType: [] } },
+      }).map((i) => i.path),
+    ).toEqual(['source.params.caseType']);
   });
 
   it('callback rate 100 %, rework rate ≤ 3 %', () => {

@@ -96,7 +96,12 @@ export const ZIndicatorSource = z.discriminatedUnion('kind', [
     kind: z.literal('computed'),
     from: z.enum(computedSourceKeys),
     params: z
-      .object({ caseType: ZKey.optional(), clock: ZKey.optional(), campaign: ZKey.optional() })
+      .object({
+        /** One case type, or several (a pack's four property types): the figures of those only. */
+        caseType: z.union([ZKey, z.array(ZKey).min(1).max(20)]).optional(),
+        clock: ZKey.optional(),
+        campaign: ZKey.optional(),
+      })
       .strict()
       .default({}),
   }),
@@ -104,6 +109,13 @@ export const ZIndicatorSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('loaded') }),
 ]);
 export type IndicatorSource = z.infer<typeof ZIndicatorSource>;
+
+/** The case types a computed source is limited to, as a list; undefined: every type. */
+export const caseTypesOf = (source: IndicatorSource): string[] | undefined => {
+  if (source.kind !== 'computed' || source.params.caseType === undefined) return undefined;
+  const { caseType } = source.params;
+  return typeof caseType === 'string' ? [caseType] : [...caseType];
+};
 
 export const ZTargetRow = z.object({
   /** A unit code (the row applies to that unit and, unless overridden, everything under it) or `*`. */

@@ -11,7 +11,7 @@ import { findAccount } from '../org/users.service.js';
 import { getCaseType, listCaseTypes } from '../cases/case-types.service.js';
 import { getCampaign } from '../campaigns/campaigns.service.js';
 import type { IndicatorDefinition, IndicatorDefinitionInput } from './indicator.schema.js';
-import { computedSources, ZIndicatorDefinition } from './indicator.schema.js';
+import { caseTypesOf, computedSources, ZIndicatorDefinition } from './indicator.schema.js';
 
 /*
  * Indicator definitions: written by an administrator or a pack, validated against what exists (the
@@ -118,17 +118,24 @@ const exists = async (lookup: () => Promise<unknown>, notFound: string): Promise
 const checkReferences = async (db: Executor, def: IndicatorDefinition): Promise<number | null> => {
   const deps = { db, actor: systemActor('indicators') };
   if (def.source.kind === 'computed') {
-    const { caseType, clock, campaign } = def.source.params;
-    if (
-      caseType !== undefined &&
-      !(await exists(() => getCaseType({ key: caseType }, deps), 'cases.type_not_found'))
-    )
-      throw unknown('case type', caseType, 'source.params.caseType');
+    const { clock, campaign } = def.source.params;
+    const keys = caseTypesOf(def.source);
+    for (const [i, key] of (keys ?? []).entries())
+      if (!(await exists(() => getCaseType({ key }, deps), 'cases.type_not_found')))
+        throw unknown(
+          'case type',
+          key,
+          typeof def.source.params.caseType === 'string'
+            ? 'source.params.caseType'
+            : `source.params.caseType.${i}`,
+        );
     if (clock !== undefined) {
-      const types =
-        caseType === undefined ? await listCaseTypes(deps) : [await getCaseType({ key: caseType }, deps)];
-      if (!types.some((t) => t.definition.clocks.some((c) => c.key === clock)))
-        throw unknown('clock', clock, 'source.params.clock');
+      // The clock must be one of each listed type (of some type when none is listed).
+      const types = keys
+        ? await Promise.all(keys.map((key) => getCaseType({ key }, deps)))
+        : await listCaseTypes(deps);
+      const has = (t: (typeof types)[number]) => t.definition.clocks.some((c) => c.key === clock);
+      if (keys ? !types.every(has) : !types.some(has)) throw unknown('clock', clock, 'source.params.clock');
     }
     if (
       campaign !== undefined &&

@@ -5,7 +5,7 @@ import type { CaseTypeDefinition } from '../cases/case-type.schema.js';
 import { findNode, ZCaseTypeDefinition } from '../cases/case-type.schema.js';
 import { customerKinds, customerTags } from '../customers/customers.schema.js';
 import type { IndicatorDefinition } from '../indicators/indicator.schema.js';
-import { ZIndicatorDefinition } from '../indicators/indicator.schema.js';
+import { caseTypesOf, ZIndicatorDefinition } from '../indicators/indicator.schema.js';
 import { unitKinds } from '../org/org.schema.js';
 
 /*
@@ -566,16 +566,18 @@ const checkIndicators = (
       if (row.unit !== '*') unit(row.unit, [...path, 'targets', j, 'unit']);
     });
     if (def.source.kind !== 'computed') return;
-    const { caseType, clock } = def.source.params;
-    const type = caseType === undefined ? undefined : types.get(caseType);
-    if (caseType !== undefined && !type)
-      issue([...path, 'source', 'params', 'caseType'], `unknown case type ${caseType}`);
-    // Without a case type, any of the pack's types may have the clock.
-    const candidates = type ? [type] : caseType === undefined ? [...types.values()] : [];
+    const { clock } = def.source.params;
+    const keys = caseTypesOf(def.source);
+    const listed = (keys ?? []).flatMap((key) => {
+      const type = types.get(key);
+      if (!type) issue([...path, 'source', 'params', 'caseType'], `unknown case type ${key}`);
+      return type ? [type] : [];
+    });
+    // The clock must be one of each listed type; without a list, of any of the pack's types.
+    const has = (t: (typeof listed)[number]) => t.clocks.some((c) => c.key === clock);
     if (
       clock !== undefined &&
-      candidates.length > 0 &&
-      !candidates.some((t) => t.clocks.some((c) => c.key === clock))
+      (keys ? listed.length === keys.length && !listed.every(has) : ![...types.values()].some(has))
     )
       issue([...path, 'source', 'params', 'clock'], `unknown clock ${clock}`);
   });

@@ -30,7 +30,8 @@ export type IndicatorSource =
       kind: 'computed';
       /** e.g. `cases.overdue_count`, `cases.on_time_rate`, `campaigns.reached_rate`. */
       from: string;
-      params: { caseType?: string; clock?: string; campaign?: string };
+      /** caseType: one case type or several. */
+      params: { caseType?: string | string[]; clock?: string; campaign?: string };
     }
   | { kind: 'loaded' };
 

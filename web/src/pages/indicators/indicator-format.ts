@@ -103,7 +103,12 @@ export const useIndicatorFormat = () => {
           defaultValue: source.from,
         },
       );
-      const params = [source.params.caseType, source.params.clock, source.params.campaign].filter(Boolean);
+      const { caseType } = source.params;
+      const params = [
+        Array.isArray(caseType) ? caseType.join('、') : caseType,
+        source.params.clock,
+        source.params.campaign,
+      ].filter(Boolean);
       return t('indicators.source.computed', {
         from: params.length ? `${known}（${params.join(' / ')}）` : known,
       });
@@ -122,7 +127,8 @@ export const casesLinkOf = (def: Pick<IndicatorDefinition, 'source'>, unitId: nu
   const params = filtersToParams({
     ...DEFAULT_FILTERS,
     view: def.source.from === 'cases.overdue_count' ? 'overdue' : 'all',
-    ...(def.source.params.caseType ? { caseType: def.source.params.caseType } : {}),
+    // The case list filters on one type; an indicator over several lists them all.
+    ...(typeof def.source.params.caseType === 'string' ? { caseType: def.source.params.caseType } : {}),
     ...(unitId !== undefined ? { unitId } : {}),
   });
   return { overdue: def.source.from === 'cases.overdue_count', to: `/cases?${params.toString()}` };
