@@ -199,8 +199,13 @@ describe('Western Electric rule 1: one point beyond 3σ', () => {
     expect(alertsOf([2.9, -2.9, 3, -3, 0], 1)).toEqual([]);
   });
 
-  it('raises one alert per point: two points beyond 3σ share no point', () => {
-    expect(alertsOf([3.1, 3.4], 1).map((a) => a.id)).toEqual(['we1:above:0', 'we1:above:1']);
+  it('points beyond 3σ in a row are one episode; a point back inside ends it', () => {
+    expect(alertsOf([3.1, 3.4], 1)).toEqual([
+      { id: 'we1:above:0', rule: 1, side: 'above', index: 0, involved: [0], lastIndex: 1 },
+    ]);
+    expect(alertsOf([3.1, 0.5, 3.4], 1).map((a) => a.id)).toEqual(['we1:above:0', 'we1:above:2']);
+    // A missing point is skipped, not a gap.
+    expect(alertsOf([3.1, null, 3.4], 1).map((a) => [a.id, a.lastIndex])).toEqual([['we1:above:0', 2]]);
   });
 });
 

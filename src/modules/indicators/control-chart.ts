@@ -23,7 +23,8 @@
 // - Missing points (`null`, or a ratio point with denominator 0: no event, no rate) are skipped:
 //   windows are counted over the points that exist, as a chart skips a period it cannot plot.
 // - One alert per episode, not one per completing point: patterns of the same rule and side that
-//   share a point are one alert (eight in a row, then a ninth, is still one drift). The alert's
+//   share a point, or follow on without a gap, are one alert (eight in a row, then a ninth, is
+//   still one drift; so are three points in a row beyond 3σ). The alert's
 //   `id` is rule + side + the first point of its first pattern; evaluating a longer series never
 //   changes the id (or the index, or the points involved) of an alert already raised, only its
 //   `lastIndex`, so a caller can send each alert once.
@@ -363,7 +364,7 @@ export const westernElectricAlertsFromScores = (
   const alerts: WesternElectricAlert[] = [];
   for (const { rule, window, needed, line } of RULES) {
     // The open episode per side: its alert and every point any of its patterns involved.
-    const open: Record<Side, { alert: WesternElectricAlert; points: Set<number> } | null> = {
+    const open: Record<Side, { alert: WesternElectricAlert; points: Set<number>; last: number } | null> = {
       above: null,
       below: null,
     };
@@ -377,9 +378,13 @@ export const westernElectricAlertsFromScores = (
       if (involved.length < needed) continue;
       const index = present[j]!.index;
       const episode = open[side];
-      if (episode && involved.some((i) => episode.points.has(i))) {
+      // The same episode while its patterns share a point, or follow on from its last point
+      // without a gap (three months in a row beyond 3σ are one drift, not three).
+      const start = present.findIndex((p) => p.index === involved[0]);
+      if (episode && (involved.some((i) => episode.points.has(i)) || start === episode.last + 1)) {
         episode.alert.lastIndex = index;
         involved.forEach((i) => episode.points.add(i));
+        episode.last = j;
         continue;
       }
       const first = involved[0]!;
@@ -392,7 +397,7 @@ export const westernElectricAlertsFromScores = (
         lastIndex: index,
       };
       alerts.push(alert);
-      open[side] = { alert, points: new Set(involved) };
+      open[side] = { alert, points: new Set(involved), last: j };
     }
   }
   return alerts.sort((a, b) => a.index - b.index || a.rule - b.rule);
