@@ -17,7 +17,9 @@
 //   measures what the next recompute writes.
 //
 // Units, the calendar, the case type, the indicators and the cases go through the services;
-// users, values and rollup rows are raw. The file is cached in the OS temp folder by seedVersion.
+// users, values and rollup rows are raw, generated here and written by a dialect's BulkWriter (the
+// SQLite one below; PostgreSQL's in bench/indicators-seed-pg.ts), so both hold the same rows.
+// The file is cached in the OS temp folder by seedVersion.
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +35,7 @@ import type { Actor } from '../src/platform/access.js';
 import { systemActor } from '../src/platform/access.js';
 import { manualClock } from '../src/platform/clock.js';
 import { createDatabase } from '../src/platform/db/database.js';
+import type { Db } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrations.js';
 import { installRepairType } from '../test/helpers/cases.js';
 
@@ -63,7 +66,7 @@ const randomFrom = (seed: number) => {
 // ---------------------------------------------------------------------------------------------
 // The indicators.
 
-type Aggregation = 'ratio_of_sums' | 'sum' | 'weighted_mean' | 'max';
+export type Aggregation = 'ratio_of_sums' | 'sum' | 'weighted_mean' | 'max';
 type Loaded = { key: string; name: string; aggregation: Aggregation; def: IndicatorDefinitionInput };
 
 const loadedRatio = (key: string, name: string, target: number, lower = false): Loaded => ({
@@ -249,11 +252,144 @@ const loadedAt = (period: string) => {
 };
 
 // ---------------------------------------------------------------------------------------------
+// The bulk rows, generated in one fixed order from one seeded random sequence, so that every
+// dialect's writer stores the same values.
+
+/** One grid's own part of one month, written with its version. */
+export type OwnRow = {
+  indicatorId: number;
+  unitId: number;
+  period: string;
+  numerator: number;
+  denominator: number | null;
+  value: number;
+  origin: 'loaded' | 'computed';
+  recordedAt: string;
+  by: number | null;
+  note: 'load' | 'recompute';
+};
+/** A `case_figure_days` row: unit, day, case type, category, assignee, metric, n. */
+export type FigureRow = [number, string, number, string, number, string, number];
+
+/**
+ * Where the bulk rows go: raw batched writes on the dialect's own connection (the services write a
+ * version and refresh roll-ups row by row, hours at this scale). Each method consumes its rows.
+ */
+export type BulkWriter = {
+  ownParts: (rows: Iterable<OwnRow>) => Promise<void>;
+  /** The roll-ups of every area, branch and the company of one indicator, in one statement. */
+  rollups: (indicatorId: number, aggregation: Aggregation) => Promise<void>;
+  figures: (rows: Iterable<FigureRow>) => Promise<void>;
+  close: () => Promise<void>;
+};
+
+/**
+ * The roll-ups of the areas, branches and the company from the grids' own parts; `$1` is the
+ * indicator's id (the SQLite writer puts a `?` in its place). Grouped by every column it selects,
+ * as PostgreSQL requires (the indicator and its origin are one per statement).
+ */
+export const rollupSql = (aggregation: Aggregation) => {
+  const numerator = aggregation === 'max' ? 'max(v.own_value)' : 'sum(v.own_numerator)';
+  const value =
+    aggregation === 'ratio_of_sums' || aggregation === 'weighted_mean'
+      ? 'sum(v.own_numerator) / sum(v.own_denominator)'
+      : numerator;
+  return `insert into indicator_values (indicator_id, unit_id, period, own_numerator, own_denominator, own_value,
+       tree_numerator, tree_denominator, tree_value, origin, recorded_at, recorded_by_user_id)
+     select v.indicator_id, c.ancestor_id, v.period, null, null, null,
+            ${numerator}, ${aggregation === 'max' ? 'null' : 'sum(v.own_denominator)'}, ${value},
+            v.origin, max(v.recorded_at), null
+       from indicator_values v join unit_closure c on c.descendant_id = v.unit_id and c.depth > 0
+      where v.indicator_id = $1 and v.own_value is not null
+      group by v.indicator_id, c.ancestor_id, v.period, v.origin`;
+};
+
+/** The loaded series' own parts (every grid, every month), then the overdue count's past months. */
+function* ownRowsOf(
+  ids: ReadonlyMap<string, number>,
+  grids: readonly number[],
+  ceo: number,
+  random: () => number,
+): Generator<OwnRow> {
+  function* series(
+    indicatorId: number,
+    aggregation: Aggregation,
+    origin: 'loaded' | 'computed',
+    periods: readonly string[],
+    partOf: () => { numerator: number; denominator: number | null } | null,
+  ): Generator<OwnRow> {
+    for (const period of periods) {
+      const recordedAt = loadedAt(period);
+      const by = origin === 'loaded' ? ceo : null;
+      for (const unitId of grids) {
+        const part = partOf();
+        if (!part) continue;
+        const note = origin === 'loaded' ? 'load' : 'recompute';
+        const value = valueOfPart(aggregation, part);
+        yield { indicatorId, unitId, period, ...part, value, origin, recordedAt, by, note };
+      }
+    }
+  }
+  for (const l of loadedIndicators)
+    yield* series(ids.get(l.key)!, l.aggregation, 'loaded', months, () => loadedPart(l.aggregation, random));
+  // The overdue count of past months, as the recompute left it when each was current (grids with any).
+  yield* series(ids.get('overdue')!, 'sum', 'computed', months.slice(0, -1), () => {
+    const n = Math.floor(random() * random() * 4);
+    return n > 0 ? { numerator: n, denominator: null } : null;
+  });
+}
+
+/** The computed indicators' source: the daily rollup on the 5th, 15th and 25th of each month. */
+function* figureRowsOf(
+  grids: readonly number[],
+  typeId: number,
+  tech: number,
+  random: () => number,
+): Generator<FigureRow> {
+  for (const unitId of grids)
+    for (const period of months)
+      for (const d of ['05', '15', '25']) {
+        const day = `${period.slice(0, 8)}${d}`;
+        const category = random() < 0.6 ? 'leak' : 'lighting';
+        const n = (x: number) => Math.max(0, Math.round(x));
+        const registered = 2 + Math.floor(random() * 8);
+        const resolved = n(registered * (0.8 + random() * 0.2));
+        const metMargin = (k: number) => n(k * (0.8 + random() * 0.2));
+        const opened = n(resolved * 0.3 + random());
+        const reached = n(opened * (0.7 + random() * 0.3));
+        const unsatisfied = random() < 0.1 ? 1 : 0;
+        const metrics: Array<[string, number]> = [
+          ['registered', registered],
+          ['resolved', resolved],
+          ['closed', n(resolved * 0.9)],
+          ['reopened', random() < 0.05 ? 1 : 0],
+          ['clock_stopped:response', registered],
+          ['clock_met:response', metMargin(registered)],
+          ['clock_stopped:resolution', resolved],
+          ['clock_met:resolution', metMargin(resolved)],
+          ['callbacks_opened', opened],
+          ['callbacks_opened_reached', reached],
+          ['satisfaction_count', reached],
+          ['unsatisfied', Math.min(unsatisfied, reached)],
+        ];
+        for (const [metric, count] of metrics)
+          if (count > 0) yield [unitId, day, typeId, category, tech, metric, count];
+      }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Seeding.
 
 export type SeedTimings = Record<string, number>;
 
-const seed = async (file: string): Promise<SeedTimings> => {
+/**
+ * Seeds a migrated, empty database: units, calendar, case type, indicators and cases through the
+ * services, the bulk rows through `bulk` (opened after the services' rows exist). Destroys `db`.
+ */
+export const seedIndicatorsData = async (
+  db: Db,
+  openBulk: () => Promise<BulkWriter>,
+): Promise<SeedTimings> => {
   const timings: SeedTimings = {};
   let mark = performance.now();
   const step = (name: string) => {
@@ -261,7 +397,6 @@ const seed = async (file: string): Promise<SeedTimings> => {
     timings[name] = now - mark;
     mark = now;
   };
-  const db = createDatabase({ dialect: 'sqlite', file });
   await migrateToLatest(db);
   const clock = manualClock(local('2023-11-01T09:00'));
   const system = { db, clock, actor: systemActor('bench') };
@@ -311,25 +446,28 @@ const seed = async (file: string): Promise<SeedTimings> => {
   step('units (createUnit × 2,121)');
 
   // Users raw (the service hashes a password each; nobody logs in here).
-  const raw = new SqliteDatabase(file);
-  raw.pragma('busy_timeout = 5000');
   const at = clock.now().toISOString();
-  const insertUser = raw.prepare(
-    `insert into users (username, display_name, person_id, password_hash, locale, active, created_at, updated_at)
-     values (?, ?, null, '!bench-no-login', 'zh-CN', 1, ?, ?)`,
-  );
-  const insertGrant = raw.prepare(
-    'insert into role_grants (user_id, role, unit_id, created_at) values (?, ?, ?, ?)',
-  );
-  const user = (username: string, name: string, role: string, unitId: number) => {
-    const id = Number(insertUser.run(username, name, at, at).lastInsertRowid);
-    insertGrant.run(id, role, unitId, at);
+  const user = async (username: string, displayName: string, role: string, unitId: number) => {
+    const { id } = await db
+      .insertInto('users')
+      .values({
+        username,
+        displayName,
+        personId: null,
+        passwordHash: '!bench-no-login',
+        locale: 'zh-CN',
+        active: 1,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('roleGrants').values({ userId: id, role, unitId, createdAt: at }).execute();
     return id;
   };
-  const ceo = user('bench.ceo', '公司经理', 'manager', company.id);
-  user('bench.b1', '第1分公司经理', 'manager', branches[0]!);
-  const tech = user('bench.tech', '抢修员', 'staff', grids[0]!);
-  raw.close();
+  const ceo = await user('bench.ceo', '公司经理', 'manager', company.id);
+  await user('bench.b1', '第1分公司经理', 'manager', branches[0]!);
+  const tech = await user('bench.tech', '抢修员', 'staff', grids[0]!);
 
   for (const def of [...loadedIndicators.map((l) => l.def), ...computedIndicators]) {
     const owner = ownerOf(def.key);
@@ -339,130 +477,32 @@ const seed = async (file: string): Promise<SeedTimings> => {
   step('indicators (defineIndicator × 30)');
 
   // The loaded series: own parts of every grid, in primary-key order, and their versions.
-  const writer = new SqliteDatabase(file);
-  writer.pragma('journal_mode = WAL');
-  writer.pragma('synchronous = OFF');
-  writer.pragma('cache_size = -262144');
-  const insertValue = writer.prepare(
-    `insert into indicator_values (indicator_id, unit_id, period, own_numerator, own_denominator, own_value,
-       tree_numerator, tree_denominator, tree_value, origin, recorded_at, recorded_by_user_id)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertVersion = writer.prepare(
-    `insert into indicator_value_versions (indicator_id, unit_id, period, numerator, denominator, value, origin,
-       recorded_at, recorded_by_user_id, superseded_at, note) values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?)`,
-  );
+  const bulk = await openBulk();
   const random = randomFrom(20261128);
-  const writeOwn = (
-    indicatorId: number,
-    aggregation: Aggregation,
-    origin: 'loaded' | 'computed',
-    periods: readonly string[],
-    partOf: () => { numerator: number; denominator: number | null } | null,
-  ) => {
-    for (const period of periods) {
-      const recordedAt = loadedAt(period);
-      const by = origin === 'loaded' ? ceo : null;
-      for (const unitId of grids) {
-        const part = partOf();
-        if (!part) continue;
-        const value = valueOfPart(aggregation, part);
-        const row = [part.numerator, part.denominator, value] as const;
-        insertValue.run(indicatorId, unitId, period, ...row, ...row, origin, recordedAt, by);
-        insertVersion.run(
-          indicatorId,
-          unitId,
-          period,
-          ...row,
-          origin,
-          recordedAt,
-          by,
-          origin === 'loaded' ? 'load' : 'recompute',
-        );
-      }
-    }
-  };
-  writer.transaction(() => {
-    for (const l of loadedIndicators)
-      writeOwn(ids.get(l.key)!, l.aggregation, 'loaded', months, () => loadedPart(l.aggregation, random));
-    // The overdue count of past months, as the recompute left it when each was current (grids with any).
-    writeOwn(ids.get('overdue')!, 'sum', 'computed', months.slice(0, -1), () => {
-      const n = Math.floor(random() * random() * 4);
-      return n > 0 ? { numerator: n, denominator: null } : null;
-    });
-  })();
+  await bulk.ownParts(ownRowsOf(ids, grids, ceo, random));
   step('own parts and versions (raw)');
 
-  // Roll-ups of the areas, branches and the company, from the grids' own parts.
-  const rollup = (aggregation: Aggregation) => {
-    const numerator = aggregation === 'max' ? 'max(v.own_value)' : 'sum(v.own_numerator)';
-    const value =
-      aggregation === 'ratio_of_sums' || aggregation === 'weighted_mean'
-        ? 'sum(v.own_numerator) / sum(v.own_denominator)'
-        : numerator;
-    return writer.prepare(
-      `insert into indicator_values (indicator_id, unit_id, period, own_numerator, own_denominator, own_value,
-         tree_numerator, tree_denominator, tree_value, origin, recorded_at, recorded_by_user_id)
-       select v.indicator_id, c.ancestor_id, v.period, null, null, null,
-              ${numerator}, ${aggregation === 'max' ? 'null' : 'sum(v.own_denominator)'}, ${value},
-              v.origin, max(v.recorded_at), null
-         from indicator_values v join unit_closure c on c.descendant_id = v.unit_id and c.depth > 0
-        where v.indicator_id = ? and v.own_value is not null
-        group by c.ancestor_id, v.period`,
-    );
-  };
-  writer.transaction(() => {
-    for (const l of loadedIndicators) rollup(l.aggregation).run(ids.get(l.key));
-    rollup('sum').run(ids.get('overdue'));
-  })();
+  for (const l of loadedIndicators) await bulk.rollups(ids.get(l.key)!, l.aggregation);
+  await bulk.rollups(ids.get('overdue')!, 'sum');
   step('roll-ups (insert … select through unit_closure)');
 
-  // The computed indicators' source: the daily rollup on the 5th, 15th and 25th of each month.
-  const typeId = (writer.prepare("select id from case_types where key = 'repair'").get() as { id: number })
-    .id;
-  const insertFigure = writer.prepare(
-    `insert into case_figure_days (unit_id, day, case_type_id, category_key, assignee_user_id, metric, n)
-     values (?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const { id: typeId } = await db
+    .selectFrom('caseTypes')
+    .select('id')
+    .where('key', '=', 'repair')
+    .executeTakeFirstOrThrow();
   let figureRows = 0;
-  writer.transaction(() => {
-    for (const unitId of grids)
-      for (const period of months)
-        for (const d of ['05', '15', '25']) {
-          const day = `${period.slice(0, 8)}${d}`;
-          const category = random() < 0.6 ? 'leak' : 'lighting';
-          const n = (x: number) => Math.max(0, Math.round(x));
-          const registered = 2 + Math.floor(random() * 8);
-          const resolved = n(registered * (0.8 + random() * 0.2));
-          const metMargin = (k: number) => n(k * (0.8 + random() * 0.2));
-          const opened = n(resolved * 0.3 + random());
-          const reached = n(opened * (0.7 + random() * 0.3));
-          const unsatisfied = random() < 0.1 ? 1 : 0;
-          const metrics: Array<[string, number]> = [
-            ['registered', registered],
-            ['resolved', resolved],
-            ['closed', n(resolved * 0.9)],
-            ['reopened', random() < 0.05 ? 1 : 0],
-            ['clock_stopped:response', registered],
-            ['clock_met:response', metMargin(registered)],
-            ['clock_stopped:resolution', resolved],
-            ['clock_met:resolution', metMargin(resolved)],
-            ['callbacks_opened', opened],
-            ['callbacks_opened_reached', reached],
-            ['satisfaction_count', reached],
-            ['unsatisfied', Math.min(unsatisfied, reached)],
-          ];
-          for (const [metric, count] of metrics) {
-            if (count <= 0) continue;
-            insertFigure.run(unitId, day, typeId, category, tech, metric, count);
-            figureRows++;
-          }
-        }
-  })();
+  await bulk.figures(
+    (function* counted() {
+      for (const row of figureRowsOf(grids, typeId, tech, random)) {
+        figureRows++;
+        yield row;
+      }
+    })(),
+  );
   timings.figureRows = figureRows;
   step('case_figure_days (raw)');
-  writer.pragma('wal_checkpoint(TRUNCATE)');
-  writer.close();
+  await bulk.close();
 
   // The roll-ups must be what the module computes: refresh a sample with its own code.
   const everyUnit = (await db.selectFrom('units').select('id').execute()).map((u) => u.id);
@@ -523,13 +563,49 @@ const seed = async (file: string): Promise<SeedTimings> => {
   await work(late);
   step('cases through the services');
   await db.destroy();
+  return timings;
+};
+
+/** SQLite's bulk writer: prepared statements on a second connection, one transaction per step. */
+const sqliteBulk = (file: string): BulkWriter => {
+  const writer = new SqliteDatabase(file);
+  writer.pragma('journal_mode = WAL');
+  writer.pragma('synchronous = OFF');
+  writer.pragma('cache_size = -262144');
+  writer.pragma('busy_timeout = 5000');
+  const insertValue = writer.prepare(
+    `insert into indicator_values (indicator_id, unit_id, period, own_numerator, own_denominator, own_value,
+       tree_numerator, tree_denominator, tree_value, origin, recorded_at, recorded_by_user_id)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertVersion = writer.prepare(
+    `insert into indicator_value_versions (indicator_id, unit_id, period, numerator, denominator, value, origin,
+       recorded_at, recorded_by_user_id, superseded_at, note) values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?)`,
+  );
+  const insertFigure = writer.prepare(
+    `insert into case_figure_days (unit_id, day, case_type_id, category_key, assignee_user_id, metric, n)
+     values (?, ?, ?, ?, ?, ?, ?)`,
+  );
   return {
-    ...timings,
-    lateCaseId: late,
-    techId: tech,
-    ceoId: ceo,
-    companyId: company.id,
-    branchId: branches[0]!,
+    ownParts: async (rows) =>
+      writer.transaction(() => {
+        for (const r of rows) {
+          const part = [r.numerator, r.denominator, r.value] as const;
+          insertValue.run(r.indicatorId, r.unitId, r.period, ...part, ...part, r.origin, r.recordedAt, r.by);
+          insertVersion.run(r.indicatorId, r.unitId, r.period, ...part, r.origin, r.recordedAt, r.by, r.note);
+        }
+      })(),
+    rollups: async (indicatorId, aggregation) => {
+      writer.prepare(rollupSql(aggregation).replace('$1', '?')).run(indicatorId);
+    },
+    figures: async (rows) =>
+      writer.transaction(() => {
+        for (const r of rows) insertFigure.run(...r);
+      })(),
+    close: async () => {
+      writer.pragma('wal_checkpoint(TRUNCATE)');
+      writer.close();
+    },
   };
 };
 
@@ -546,9 +622,39 @@ export const ensureIndicatorsSeeded = async ({ reseed }: { reseed: boolean }): P
   const building = `${file}.building`;
   for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
   const started = performance.now();
-  const timings = await seed(building);
+  const timings = await seedIndicatorsData(createDatabase({ dialect: 'sqlite', file: building }), async () =>
+    sqliteBulk(building),
+  );
   timings.total = performance.now() - started;
   renameSync(building, file);
   for (const f of [`${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
   return { file, timings };
+};
+
+/**
+ * A fingerprint of the generated data, to show that two dialects hold the same data set: per
+ * table, the row count and a sum over the values (rounded: the dialects sum floats in other orders).
+ */
+export const fingerprintOf = async (db: Db): Promise<string> => {
+  const values = await db
+    .selectFrom('indicatorValues')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('rows'),
+      eb.fn.sum<number>('ownNumerator').as('own'),
+      eb.fn.sum<number>('treeNumerator').as('tree'),
+    ])
+    .executeTakeFirstOrThrow();
+  const versions = await db
+    .selectFrom('indicatorValueVersions')
+    .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.sum<number>('numerator').as('sum')])
+    .executeTakeFirstOrThrow();
+  const figures = await db
+    .selectFrom('caseFigureDays')
+    .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.sum<number>('n').as('sum')])
+    .executeTakeFirstOrThrow();
+  const round = (x: number | string) => Number(x).toFixed(0);
+  return (
+    `indicator_values ${values.rows} rows, Σ own ${round(values.own)}, Σ tree ${round(values.tree)}; ` +
+    `versions ${versions.rows}, Σ ${round(versions.sum)}; case_figure_days ${figures.rows}, Σ n ${round(figures.sum)}`
+  );
 };

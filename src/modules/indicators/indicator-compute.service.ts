@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { reportingDayOf } from '../cases/case-figure-days.js';
 import { computeSourceParts } from './indicator-sources.js';
 import { periodsBetween, periodStartOf, previousPeriodStart } from './indicator-periods.js';
-import { writePeriod } from './indicator-store.js';
+import { refreshStatisticsAfter, writePeriod } from './indicator-store.js';
 import type { LoadedIndicator } from './indicators.service.js';
 import { loadIndicators } from './indicators.service.js';
 
@@ -86,5 +86,6 @@ export const recomputeIndicators = async (
       });
     }
   }
+  await refreshStatisticsAfter(db, result.valuesWritten + result.rollupsWritten);
   return result;
 };

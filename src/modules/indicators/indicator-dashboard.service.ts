@@ -9,7 +9,8 @@ import { ZIndicatorSource, ZMeasure, directions, grains } from './indicator.sche
 import { periodLabel, periodStartOf, periodsEndingWith } from './indicator-periods.js';
 import { listIndicatorAlerts, ZIndicatorAlert } from './indicator-alerts.service.js';
 import { loadIndicators } from './indicators.service.js';
-import { judge, rankUnits, unitIndexOf, ZRanking, ZStatus } from './indicator-values.service.js';
+import { judge, unitIndexOf, ZStatus } from './indicator-values.service.js';
+import { rankUnits, ZRanking } from './indicator-ranking.service.js';
 
 /*
  * The home dashboard: what a manager sees on login, for one of his units (his top unit by

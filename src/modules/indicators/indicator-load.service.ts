@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { CheckedLoadRow, LoadProblem } from './indicator-load-rows.js';
 import { refreshLoadedTrees, startIndicatorLoad, writeLoadedRows, ZLoadRow } from './indicator-load-rows.js';
+import { refreshStatisticsAfter } from './indicator-store.js';
 
 /*
  * Loading a series (fee recovery, line loss, outage hours, reliability, average price): values for
@@ -53,7 +54,7 @@ export const loadIndicatorValues = async (
       problems: problems.slice(0, problemLimit),
     });
 
-  return (db as Db).transaction().execute(async (tx) => {
+  const result = await (db as Db).transaction().execute(async (tx) => {
     const now = clock.now().toISOString();
     const { indicator } = load;
     const { written, corrected, changed } = await writeLoadedRows(tx, {
@@ -83,6 +84,8 @@ export const loadIndicatorValues = async (
       );
     return { rows: rows.length, written, corrected, unchanged: rows.length - written };
   });
+  await refreshStatisticsAfter(db, result.written);
+  return result;
 };
 
 // TODO(session 5): callers move to indicator-load-rows.ts, then drop these re-exports.

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
+import { dialectOf } from '../../platform/db/database.js';
 import type { IndicatorDefinition } from './indicator.schema.js';
 
 /*
@@ -303,4 +304,19 @@ export const writePeriod = async (
           now: input.now,
         });
   return { ...result, rollupsWritten };
+};
+
+/** Rows written by one call above which PostgreSQL's statistics are refreshed at once. */
+const ANALYZE_AFTER_ROWS = 10_000;
+
+/**
+ * After a large write (a new indicator's history, a month loaded for every unit), refreshes
+ * PostgreSQL's statistics of the values table. Until then the planner does not know the new
+ * indicator's rows and picks a plan that reads every unit's row for "the latest period" of a
+ * ranking (46 ms instead of 0.3 ms, measured: docs/benchmarks.md); autovacuum would wait for ~10 %
+ * of the table to change. SQLite plans without statistics here.
+ */
+export const refreshStatisticsAfter = async (db: Executor, rowsWritten: number): Promise<void> => {
+  if (rowsWritten > ANALYZE_AFTER_ROWS && dialectOf(db) === 'postgres')
+    await sql`analyze indicator_values`.execute(db);
 };

@@ -8,6 +8,7 @@ import type { ImportFileInput } from '../imports/import-target.js';
 import type { IndicatorDefinition } from './indicator.schema.js';
 import type { LoadRow } from './indicator-load-rows.js';
 import type { CheckedLoadRow, LoadRowProblem } from './indicator-load-rows.js';
+import { refreshStatisticsAfter } from './indicator-store.js';
 import { refreshLoadedTrees, startIndicatorLoad, writeLoadedRows } from './indicator-load-rows.js';
 import { loadIndicator } from './indicators.service.js';
 
@@ -144,6 +145,7 @@ export const importIndicatorValues = async (
         },
         { actor, clock },
       );
+      await refreshStatisticsAfter(tx, counts.created + counts.updated);
     },
   };
   const report = await runImport(

@@ -7,7 +7,8 @@ import { manualClock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import type { IndicatorDefinitionInput } from './indicator.schema.js';
 import { loadIndicatorValues } from './indicator-load.service.js';
-import { listValueVersions, rankUnits, readIndicatorValues } from './indicator-values.service.js';
+import { listValueVersions, readIndicatorValues } from './indicator-values.service.js';
+import { rankUnits } from './indicator-ranking.service.js';
 import { defineIndicator } from './indicators.service.js';
 
 const local = (text: string) => new Date(`${text}+08:00`);

@@ -9,13 +9,11 @@ import { listIndicatorAlerts, ZIndicatorAlert } from './indicator-alerts.service
 import { recomputeIndicators } from './indicator-compute.service.js';
 import { dashboardOf, ZDashboard, ZDashboardQuery } from './indicator-dashboard.service.js';
 import { loadIndicatorValues, ZLoadInput, ZLoadResult } from './indicator-load.service.js';
+import { rankUnits, ZRanking, ZRankingQuery } from './indicator-ranking.service.js';
 import {
   listValueVersions,
-  rankUnits,
   readIndicatorValues,
   ZIndicatorValue,
-  ZRanking,
-  ZRankingQuery,
   ZValuesQuery,
   ZValueVersion,
 } from './indicator-values.service.js';
