@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { loadConfig } from '../../src/platform/config/config.js';
 import type { Clock } from '../../src/platform/clock.js';
 import type { RunningServer } from '../../src/server.js';
@@ -45,6 +45,24 @@ export const retryUntil = async (step: () => Promise<void>, ms = 20_000) => {
 };
 
 export const e2eAdminPassword = 'e2e admin password';
+
+/**
+ * On a case page: runs a lifecycle action through its dialog until the case shows status `to`. A
+ * click can land while the page still settles (a refetch re-renders the buttons) and be lost, so the
+ * step is retried from wherever it got to; `fill` fills the dialog before confirming.
+ */
+export const caseAction = (page: Page, action: string, to: string, fill?: () => Promise<void>) => {
+  const status = page.getByTestId('case-status');
+  return retryUntil(async () => {
+    if ((await status.getAttribute('data-status')) === to) return;
+    const confirm = page.getByTestId('case-action-confirm');
+    if (!(await confirm.isVisible())) await page.getByTestId(`case-action-${action}`).click();
+    await confirm.waitFor({ state: 'visible', timeout: 5_000 });
+    await fill?.();
+    await confirm.click();
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 5_000 }).toBe(to);
+  }, 40_000);
+};
 
 /** Opens the app, which sends a stranger to the login page, and logs in as the first administrator. */
 export const logInAsAdmin = async (page: Page, server: RunningServer) => {

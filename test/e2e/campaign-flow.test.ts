@@ -6,7 +6,7 @@ import { getUnitByCode } from '../../src/modules/org/units.service.js';
 import { getUserByUsername, updateUser } from '../../src/modules/org/users.service.js';
 import { loadPack } from '../../src/modules/packs/packs.service.js';
 import type { RunningServer } from '../../src/server.js';
-import { describeInBrowser, e2eAdminPassword, retryUntil } from './browser.js';
+import { caseAction, describeInBrowser, e2eAdminPassword, retryUntil } from './browser.js';
 
 // The server's time runs from a Monday morning of November 2026, whatever the date of the
 // machine: the campaign is created in 2026-11, the month the report is asked for.
@@ -52,12 +52,8 @@ const recordOutcome = async (
 ) => {
   const status = page.getByTestId('case-status');
   await expect.poll(() => status.getAttribute('data-status')).toBe('assigned');
-  await page.getByTestId('case-action-accept').click();
-  await page.getByTestId('case-action-confirm').click();
-  await expect.poll(() => status.getAttribute('data-status')).toBe('accepted');
-  await page.getByTestId('case-action-start').click();
-  await page.getByTestId('case-action-confirm').click();
-  await expect.poll(() => status.getAttribute('data-status')).toBe('in_progress');
+  await caseAction(page, 'accept', 'accepted');
+  await caseAction(page, 'start', 'in_progress');
   await page.getByTestId('case-action-resolve').click();
   // A tree select's option can be clicked while its list still settles and miss; pick until shown.
   const reasonItem = page.locator('.ant-modal .ant-form-item').filter({ hasText: '原因分类' });

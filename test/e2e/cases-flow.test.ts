@@ -5,7 +5,7 @@ import type { Clock } from '../../src/platform/clock.js';
 import { installCaseType } from '../../src/modules/cases/case-types.service.js';
 import type { RunningServer } from '../../src/server.js';
 import { repairType } from '../helpers/cases.js';
-import { describeInBrowser, logInAsAdmin, retryUntil } from './browser.js';
+import { caseAction, describeInBrowser, logInAsAdmin } from './browser.js';
 
 // The server's time runs from a Monday morning in a year the holiday data covers, whatever the
 // date of the machine: the clocks below are then met for certain.
@@ -63,15 +63,7 @@ describeInBrowser(
         // An action: its dialog, filled, confirmed, until the case shows the new status — again when
         // a click was lost while a busy machine was still opening the dialog.
         const act = (action: string, to: string, fill?: () => Promise<void>) =>
-          retryUntil(async () => {
-            if ((await status.getAttribute('data-status')) === to) return;
-            const confirm = page.getByTestId('case-action-confirm');
-            if (!(await confirm.isVisible())) await page.getByTestId(`case-action-${action}`).click();
-            await confirm.waitFor({ state: 'visible', timeout: 5_000 });
-            await fill?.();
-            await confirm.click();
-            await expect.poll(() => status.getAttribute('data-status'), { timeout: 5_000 }).toBe(to);
-          }, 40_000);
+          caseAction(page, action, to, fill);
         await act('accept', 'accepted');
         await act('start', 'in_progress');
         await act('resolve', 'resolved', async () => {
