@@ -87,7 +87,3 @@ export const loadIndicatorValues = async (
   await refreshStatisticsAfter(db, result.written);
   return result;
 };
-
-// TODO(session 5): callers move to indicator-load-rows.ts, then drop these re-exports.
-export { partOfRow } from './indicator-load-rows.js';
-export type { LoadRow } from './indicator-load-rows.js';

@@ -6,8 +6,7 @@ import type { ImportField, ImportProblem, ImportReport, ImportTarget } from '../
 import { runImport } from '../imports/import-runner.js';
 import type { ImportFileInput } from '../imports/import-target.js';
 import type { IndicatorDefinition } from './indicator.schema.js';
-import type { LoadRow } from './indicator-load-rows.js';
-import type { CheckedLoadRow, LoadRowProblem } from './indicator-load-rows.js';
+import type { CheckedLoadRow, LoadRow, LoadRowProblem } from './indicator-load-rows.js';
 import { refreshStatisticsAfter } from './indicator-store.js';
 import { refreshLoadedTrees, startIndicatorLoad, writeLoadedRows } from './indicator-load-rows.js';
 import { loadIndicator } from './indicators.service.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alertsOfSeries } from '../indicators/indicator-alerts.service.js';
 import type { Part } from '../indicators/indicator-store.js';
 import { valueOf } from '../indicators/indicator-store.js';
-import { partOfRow } from '../indicators/indicator-load.service.js';
+import { partOfRow } from '../indicators/indicator-load-rows.js';
 import { isAppError } from '../../platform/errors/app-error.js';
 import { generateSeriesRows, monthsBefore, monthsEndingWith } from './indicator-history.js';
 import { parsePack, readPack } from './pack-files.js';

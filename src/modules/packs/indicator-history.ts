@@ -1,5 +1,5 @@
 import type { IndicatorDefinition } from '../indicators/indicator.schema.js';
-import type { LoadRow } from '../indicators/indicator-load.service.js';
+import type { LoadRow } from '../indicators/indicator-load-rows.js';
 import type { PackSeries, SeriesQuantity, SeriesSpec } from './pack.schema.js';
 import type { Random } from './random.js';
 import { createRandom } from './random.js';
