@@ -15,6 +15,7 @@ import type { Db } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrations.js';
 import { buildCase, installRepairType } from '../helpers/cases.js';
 import { buildOrgTree, buildUnit, buildUser, grant, systemDeps } from '../helpers/factories.js';
+import { feeRecovery } from '../helpers/indicators.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'guankong-indicators-cli-'));
 const databaseFile = path.join(dir, 'cli.sqlite');
@@ -87,16 +88,7 @@ describe('guankong indicators', () => {
     );
     await defineIndicator(
       {
-        definition: {
-          key: 'fee_recovery',
-          name: '电费回收率',
-          measure: { kind: 'ratio' },
-          direction: 'higher_better',
-          aggregation: 'ratio_of_sums',
-          grain: 'month',
-          source: { kind: 'loaded' },
-          targets: [{ target: 0.98 }],
-        },
+        definition: feeRecovery({ targets: [{ target: 0.98 }] }),
       },
       deps,
     );
@@ -175,7 +167,7 @@ describe('guankong indicators', () => {
   it('lists the indicators', () => {
     const list = cli(['indicators', 'list']);
     expect(list.code, list.err).toBe(0);
-    expect(list.out).toMatch(/fee_recovery\t电费回收率\tratio\tmonth\t导入 loaded/);
+    expect(list.out).toMatch(/fee_recovery\t电费回收率 \/ Fee recovery rate\tratio\tmonth\t导入 loaded/);
     expect(list.out).toMatch(/rework\t返修率 \/ Rework rate\tratio\tmonth\t计算 computed: cases.rework_rate/);
     expect(list.out).toContain('共 2 个指标 / 2 indicators');
     const json = cli(['indicators', 'list', '--json']);

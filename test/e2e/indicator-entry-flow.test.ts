@@ -8,6 +8,7 @@ import { createUnit } from '../../src/modules/org/units.service.js';
 import { createUser } from '../../src/modules/org/users.service.js';
 import type { RunningServer } from '../../src/server.js';
 import { describeInBrowser } from './browser.js';
+import { feeRecovery } from '../helpers/indicators.js';
 
 // The server's time runs from a Thursday of November 2026, whatever the date of the machine, so
 // that October and September 2026 are among the 12 periods the indicator page shows.
@@ -75,17 +76,7 @@ describeInBrowser(
       // Fee recovery: collected over billed, loaded each month from the billing system (or by hand).
       await defineIndicator(
         {
-          definition: {
-            key: 'fee_recovery',
-            name: '电费回收率',
-            nameEn: 'Fee recovery rate',
-            measure: { kind: 'ratio' },
-            direction: 'higher_better',
-            aggregation: 'ratio_of_sums',
-            grain: 'month',
-            source: { kind: 'loaded' },
-            targets: [{ unit: '*', target: 0.95 }],
-          },
+          definition: feeRecovery({ targets: [{ unit: '*', target: 0.95 }] }),
         },
         deps,
       );

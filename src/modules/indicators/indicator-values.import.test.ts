@@ -6,21 +6,10 @@ import { importTargets } from '../../import-targets.js';
 import type { Actor } from '../../platform/access.js';
 import { manualClock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
-import type { IndicatorDefinitionInput } from './indicator.schema.js';
 import { listValueVersions, readIndicatorValues } from './indicator-values.service.js';
 import { importIndicatorValues } from './indicator-values.import.js';
 import { defineIndicator } from './indicators.service.js';
-
-const feeRecovery: IndicatorDefinitionInput = {
-  key: 'fee_recovery',
-  name: '电费回收率',
-  measure: { kind: 'ratio' },
-  direction: 'higher_better',
-  aggregation: 'ratio_of_sums',
-  grain: 'month',
-  source: { kind: 'loaded' },
-  targets: [{ target: 1, warning: 0.99 }],
-};
+import { feeRecovery } from '../../../test/helpers/indicators.js';
 
 const csv = (lines: string[], encoding: 'gbk' | 'utf8') =>
   encoding === 'gbk' ? iconv.encode(lines.join('\r\n'), 'gbk') : Buffer.from(`\uFEFF${lines.join('\n')}`);
@@ -53,7 +42,7 @@ describeEachDialect('indicator-values import', (ctx) => {
     db = ctx().db;
     org = await buildOrgTree(db);
     loader = (await buildUser(db, [grant('manager', org.company.id)])).actor;
-    await defineIndicator({ definition: feeRecovery }, { ...systemDeps(db), clock });
+    await defineIndicator({ definition: feeRecovery() }, { ...systemDeps(db), clock });
   });
 
   it('loads a GBK file with Chinese headers, rolls it up, and records a re-import as a correction', async () => {
@@ -215,7 +204,7 @@ describeEachDialect('indicator-values import', (ctx) => {
     await defineIndicator(
       {
         definition: {
-          ...feeRecovery,
+          ...feeRecovery(),
           key: 'callbacks',
           targets: [],
           source: { kind: 'computed', from: 'cases.callback_rate', params: {} },

@@ -15,6 +15,7 @@ import type { ReportTemplateInput } from './report-template.schema.js';
 import { ZReportTemplate } from './report-template.schema.js';
 import { renderReport } from './reports.service.js';
 import { fillTemplate } from './template-engine.js';
+import { feeRecovery } from '../../../test/helpers/indicators.js';
 
 /*
  * Indicator blocks in a report template: placed by key, filled from the indicators module for the
@@ -58,16 +59,7 @@ describeEachDialect('indicator blocks in reports', (ctx) => {
     const loader = (await buildUser(db, [grant('manager', org.company.id)])).actor;
     await defineIndicator(
       {
-        definition: {
-          key: 'fee_recovery',
-          name: '电费回收率',
-          measure: { kind: 'ratio' },
-          direction: 'higher_better',
-          aggregation: 'ratio_of_sums',
-          grain: 'month',
-          source: { kind: 'loaded' },
-          targets: [{ target: 0.98, warning: 0.95 }],
-        },
+        definition: feeRecovery({ targets: [{ target: 0.98, warning: 0.95 }] }),
       },
       { ...systemDeps(db), clock },
     );
